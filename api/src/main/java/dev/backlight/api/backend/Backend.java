@@ -1,0 +1,27 @@
+package dev.backlight.api.backend;
+
+import dev.backlight.api.Weights;
+import dev.backlight.api.graph.Graph;
+
+/**
+ * An execution engine (CPU threads, a GPU, ...). It owns its resources (thread pools, device
+ * context) and the models it compiled: closing it closes them. Thread-safe: several models may be
+ * compiled and used concurrently, each from one thread at a time.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The provider's name. */
+    String name();
+
+    /**
+     * Prepares a graph with its weights for execution. The weights are validated against
+     * {@link Graph#parameters()} and copied into the backend's own layout.
+     *
+     * @throws dev.backlight.api.WeightsFormatException if a tensor is missing or mis-shaped
+     */
+    CompiledModel compile(Graph graph, Weights weights);
+
+    /** Releases everything this backend holds; idempotent. */
+    @Override
+    void close();
+}

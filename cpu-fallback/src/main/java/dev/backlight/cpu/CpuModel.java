@@ -1,0 +1,124 @@
+package dev.backlight.cpu;
+
+import dev.backlight.api.Shape;
+import dev.backlight.api.Tensor;
+import dev.backlight.api.backend.CompiledModel;
+import dev.backlight.api.graph.Graph;
+import dev.backlight.api.rule.ReluRule;
+import java.util.Objects;
+
+/** A graph compiled for the CPU backend; see {@link CompiledModel} for the contract. */
+final class CpuModel implements CompiledModel {
+    private final ExecutionPlan plan;
+    private final Workers workers;
+    private final Runnable onClose;
+    private Frame frame;
+    private boolean forwardDone;
+    private boolean closed;
+
+    CpuModel(ExecutionPlan plan, Workers workers, Runnable onClose) {
+        this.plan = plan;
+        this.workers = workers;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public Graph graph() {
+        return plan.graph;
+    }
+
+    @Override
+    public String backendName() {
+        return CpuBackendProvider.NAME;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        checkOpen();
+        Objects.requireNonNull(input, "input");
+        Shape s = input.shape();
+        Shape expected = plan.graph.inputShape();
+        if (s.rank() != expected.rank() + 1 || !s.withBatch(1).equals(prepend(1, expected)) || s.dim(0) < 1) {
+            throw new IllegalArgumentException("input of shape " + s + " does not fit graph " + plan.graph.name()
+                    + ", which takes [N, " + expected.toString().substring(1) + " with N >= 1");
+        }
+        int batch = s.dim(0);
+        forwardDone = false;
+        if (frame == null || frame.batch != batch) {
+            frame = null;
+            frame = new Frame(batch, workers, toArray(plan.dataSizes), toArray(plan.gradSizes),
+                    toArray(plan.indexSizes), plan.scratchSize);
+        }
+        plan.inputStep.bind(input.data());
+        for (Step step : plan.steps) {
+            step.forward(frame);
+        }
+        forwardDone = true;
+        return copyOut(frame.data(plan.output), plan.output);
+    }
+
+    @Override
+    public Tensor backward(Tensor seed, ReluRule rule) {
+        checkOpen();
+        Objects.requireNonNull(seed, "seed");
+        Objects.requireNonNull(rule, "rule");
+        if (!forwardDone) {
+            throw new IllegalStateException("backward needs a forward pass first");
+        }
+        Shape outShape = prepend(frame.batch, plan.graph.outputShape());
+        if (!seed.shape().equals(outShape)) {
+            throw new IllegalArgumentException("seed has shape " + seed.shape() + " but the last forward's output is " + outShape);
+        }
+        for (int b : plan.groupGradBuffers) {
+            java.util.Arrays.fill(frame.grad[b], 0f);
+        }
+        Value out = plan.output;
+        float[] g = frame.grad(out);
+        for (int i = 0; i < frame.batch; i++) {
+            System.arraycopy(seed.data(), i * out.size(), g, out.offset(i), out.size());
+        }
+        for (int s = plan.steps.size() - 1; s >= 0; s--) {
+            for (Value v : plan.zeroBeforeBackward.get(s)) {
+                frame.zeroGrad(v);
+            }
+            plan.steps.get(s).backward(frame, rule);
+        }
+        Value in = plan.inputStep.output;
+        return copyOut(frame.grad(in), in);
+    }
+
+    private Tensor copyOut(float[] buffer, Value v) {
+        Shape shape = v == plan.output ? prepend(frame.batch, plan.graph.outputShape()) : prepend(frame.batch, plan.graph.inputShape());
+        float[] out = new float[shape.size()];
+        for (int i = 0; i < frame.batch; i++) {
+            System.arraycopy(buffer, v.offset(i), out, i * v.size(), v.size());
+        }
+        return Tensor.of(shape, out);
+    }
+
+    private static Shape prepend(int n, Shape s) {
+        int[] dims = new int[s.rank() + 1];
+        dims[0] = n;
+        System.arraycopy(s.dims(), 0, dims, 1, s.rank());
+        return Shape.of(dims);
+    }
+
+    private static int[] toArray(java.util.List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this compiled model is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            frame = null;
+            onClose.run();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.backlight.cpu;
+
+import dev.backlight.api.rule.ReluRule;
+
+/** A ReLU not preceded by a fusable batch norm: keeps its input for the rule's mask. */
+final class ReluStep extends Step {
+    ReluStep(String name, Value input, Value output) {
+        super(name, new Value[] {input}, output);
+    }
+
+    @Override
+    boolean keepsInput(int i) {
+        return true;
+    }
+
+    @Override
+    void forward(Frame f) {
+        Value in = inputs[0];
+        float[] x = f.data(in);
+        float[] y = f.data(output);
+        int size = in.size();
+        f.workers.run(f.batch, i -> {
+            int xo = in.offset(i);
+            int yo = output.offset(i);
+            for (int p = 0; p < size; p++) {
+                float v = x[xo + p];
+                y[yo + p] = v > 0f ? v : 0f;
+            }
+        });
+    }
+
+    @Override
+    void backward(Frame f, ReluRule rule) {
+        Value in = inputs[0];
+        float[] x = f.data(in);
+        float[] dy = f.grad(output);
+        float[] dx = f.grad(in);
+        f.workers.run(f.batch, i -> ReluBackward.addScaled(rule, 1f, 0f, x, in.offset(i), dy, output.offset(i), dx, in.offset(i), in.size()));
+    }
+}
