@@ -84,27 +84,29 @@ public final class ReferenceModel {
         if (op instanceof Op.Conv2d c) {
             double[] w = param(c.weight());
             double[] b = c.bias() == null ? null : param(c.bias());
+            int k = c.kernelH();
             for (int i = 0; i < batch; i++) {
                 for (int o = 0; o < s[0]; o++) {
-                    for (int oy = 0; oy < s[1]; oy++) {
-                        for (int ox = 0; ox < s[2]; ox++) {
-                            double acc = b == null ? 0 : b[o];
-                            for (int ci = 0; ci < is[0]; ci++) {
-                                for (int ky = 0; ky < c.kernelH(); ky++) {
+                    int yo = (i * s[0] + o) * s[1] * s[2];
+                    java.util.Arrays.fill(out, yo, yo + s[1] * s[2], b == null ? 0 : b[o]);
+                    for (int ci = 0; ci < is[0]; ci++) {
+                        int xo = (i * is[0] + ci) * is[1] * is[2];
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < c.kernelW(); kx++) {
+                                double wv = w[((o * is[0] + ci) * k + ky) * c.kernelW() + kx];
+                                for (int oy = 0; oy < s[1]; oy++) {
                                     int iy = oy * c.stride() - c.padding() + ky;
                                     if (iy < 0 || iy >= is[1]) {
                                         continue;
                                     }
-                                    for (int kx = 0; kx < c.kernelW(); kx++) {
+                                    for (int ox = 0; ox < s[2]; ox++) {
                                         int ix = ox * c.stride() - c.padding() + kx;
                                         if (ix >= 0 && ix < is[2]) {
-                                            acc += w[((o * is[0] + ci) * c.kernelH() + ky) * c.kernelW() + kx]
-                                                    * x[((i * is[0] + ci) * is[1] + iy) * is[2] + ix];
+                                            out[yo + oy * s[2] + ox] += wv * x[xo + iy * is[2] + ix];
                                         }
                                     }
                                 }
                             }
-                            out[((i * s[0] + o) * s[1] + oy) * s[2] + ox] = acc;
                         }
                     }
                 }
@@ -216,25 +218,24 @@ public final class ReferenceModel {
         int[] is = nodes.get(inId).shape().dims();
         if (op instanceof Op.Conv2d c) {
             double[] w = param(c.weight());
+            int k = c.kernelH();
             for (int i = 0; i < batch; i++) {
                 for (int o = 0; o < s[0]; o++) {
-                    for (int oy = 0; oy < s[1]; oy++) {
-                        for (int ox = 0; ox < s[2]; ox++) {
-                            double g = dy[((i * s[0] + o) * s[1] + oy) * s[2] + ox];
-                            if (g == 0) {
-                                continue;
-                            }
-                            for (int ci = 0; ci < is[0]; ci++) {
-                                for (int ky = 0; ky < c.kernelH(); ky++) {
+                    int yo = (i * s[0] + o) * s[1] * s[2];
+                    for (int ci = 0; ci < is[0]; ci++) {
+                        int xo = (i * is[0] + ci) * is[1] * is[2];
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < c.kernelW(); kx++) {
+                                double wv = w[((o * is[0] + ci) * k + ky) * c.kernelW() + kx];
+                                for (int oy = 0; oy < s[1]; oy++) {
                                     int iy = oy * c.stride() - c.padding() + ky;
                                     if (iy < 0 || iy >= is[1]) {
                                         continue;
                                     }
-                                    for (int kx = 0; kx < c.kernelW(); kx++) {
+                                    for (int ox = 0; ox < s[2]; ox++) {
                                         int ix = ox * c.stride() - c.padding() + kx;
                                         if (ix >= 0 && ix < is[2]) {
-                                            dx[((i * is[0] + ci) * is[1] + iy) * is[2] + ix] +=
-                                                    g * w[((o * is[0] + ci) * c.kernelH() + ky) * c.kernelW() + kx];
+                                            dx[xo + iy * is[2] + ix] += wv * dy[yo + oy * s[2] + ox];
                                         }
                                     }
                                 }

@@ -1,0 +1,180 @@
+package dev.backlight.densenet.imagenet;
+
+import dev.backlight.api.Shape;
+import dev.backlight.api.Tensor;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns images into the normalised float32 NCHW tensor a torchvision ImageNet model expects,
+ * reproducing torchvision's classic evaluation transform on a Pillow RGB image:
+ *
+ * <pre>{@code
+ * Compose([Resize(256), CenterCrop(224), ToTensor(),
+ *          Normalize(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))])
+ * }</pre>
+ *
+ * <ol>
+ *   <li>Resize: the shorter side becomes {@link #DEFAULT_RESIZE}, the longer {@code (int)
+ *       (resize * long / short)} (truncated, as torchvision computes it), with Pillow's antialiased
+ *       bilinear filter, bit for bit. An image whose size already matches is left as is.
+ *   <li>Centre crop to {@link #DEFAULT_CROP} square; the offsets {@code (size - crop) / 2.0} are
+ *       rounded half to even, as Python's {@code round}.
+ *   <li>Each 8-bit channel value {@code v} becomes {@code (v / 255f - mean[c]) / std[c]}, in float32
+ *       as torchvision computes it. Channels are R, G, B.
+ * </ol>
+ *
+ * <p>Images that are not {@code TYPE_INT_RGB} are converted first, as {@link ImageLoader} does
+ * (gray replicated, alpha composited on white). Immutable and safe to share between threads.
+ */
+public final class ImageNetPreprocessor {
+    /** torchvision's evaluation resize: the shorter side, in pixels, before cropping. */
+    public static final int DEFAULT_RESIZE = 256;
+
+    /** torchvision's evaluation crop: the side of the square the model sees, in pixels. */
+    public static final int DEFAULT_CROP = 224;
+
+    /** The ImageNet training set's per-channel means (R, G, B), on the 0..1 scale. */
+    private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+
+    /** The ImageNet training set's per-channel standard deviations (R, G, B), on the 0..1 scale. */
+    private static final float[] STD = {0.229f, 0.224f, 0.225f};
+
+    private static final ImageNetPreprocessor STANDARD = new ImageNetPreprocessor(DEFAULT_RESIZE, DEFAULT_CROP);
+
+    private final int resize;
+    private final int crop;
+
+    /**
+     * A preprocessor with other sizes, for example {@code new ImageNetPreprocessor(342, 299)}.
+     *
+     * @param resize the length the shorter side is resized to
+     * @param crop the side of the centre square that is kept
+     * @throws IllegalArgumentException unless {@code 0 < crop <= resize}
+     */
+    public ImageNetPreprocessor(int resize, int crop) {
+        if (crop <= 0 || crop > resize) {
+            throw new IllegalArgumentException(
+                    "need 0 < crop <= resize, got resize " + resize + " and crop " + crop);
+        }
+        this.resize = resize;
+        this.crop = crop;
+    }
+
+    /** The standard ImageNet evaluation preprocessing: resize 256, crop 224. */
+    public static ImageNetPreprocessor standard() {
+        return STANDARD;
+    }
+
+    /** The length the shorter side is resized to. */
+    public int resize() {
+        return resize;
+    }
+
+    /** The side of the square crop, which is the tensor's height and width. */
+    public int crop() {
+        return crop;
+    }
+
+    /**
+     * The mean subtracted from channel {@code channel} (0 R, 1 G, 2 B), on the 0..1 scale.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= channel < 3}
+     */
+    public static float mean(int channel) {
+        return MEAN[channel];
+    }
+
+    /**
+     * The standard deviation channel {@code channel} (0 R, 1 G, 2 B) is divided by.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= channel < 3}
+     */
+    public static float std(int channel) {
+        return STD[channel];
+    }
+
+    /**
+     * The resized and centre-cropped 8-bit image, {@code crop x crop}, {@code TYPE_INT_RGB}: exactly
+     * the pixels that {@link #toTensor(BufferedImage)} normalises, for drawing overlays on.
+     *
+     * @throws IllegalArgumentException if the resized image would be smaller than the crop, or its
+     *     longer side would not fit an {@code int}
+     * @throws dev.backlight.api.InputFormatException if the image is neither RGB nor gray
+     */
+    public BufferedImage resizeAndCrop(BufferedImage image) {
+        BufferedImage rgb = RgbImages.toIntRgb(Objects.requireNonNull(image, "image"), "image");
+        int width = rgb.getWidth();
+        int height = rgb.getHeight();
+        int resizedWidth = width <= height ? resize : longerSide(width, height);
+        int resizedHeight = width <= height ? longerSide(height, width) : resize;
+        if (resizedWidth < crop || resizedHeight < crop) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " image resized to " + resizedWidth
+                    + "x" + resizedHeight + " is smaller than the " + crop + "x" + crop + " crop");
+        }
+        int left = (int) Math.rint((resizedWidth - crop) / 2.0);
+        int top = (int) Math.rint((resizedHeight - crop) / 2.0);
+        int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
+        int[] window = PillowBilinearResampler.resizeWindow(
+                pixels, width, height, resizedWidth, resizedHeight, left, top, crop, crop);
+        BufferedImage out = new BufferedImage(crop, crop, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, crop, crop, window, 0, crop);
+        return out;
+    }
+
+    /**
+     * One image as a normalised float32 tensor of shape {@code [1, 3, crop, crop]}.
+     *
+     * @throws IllegalArgumentException see {@link #resizeAndCrop(BufferedImage)}
+     * @throws dev.backlight.api.InputFormatException if the image is neither RGB nor gray
+     */
+    public Tensor toTensor(BufferedImage image) {
+        float[] data = new float[3 * crop * crop];
+        normalise(resizeAndCrop(image), data, 0);
+        return Tensor.of(Shape.nchw(1, 3, crop, crop), data);
+    }
+
+    /**
+     * A batch of images, in list order, as a normalised float32 tensor {@code [N, 3, crop, crop]}.
+     *
+     * @throws IllegalArgumentException if the list is empty, or see {@link
+     *     #resizeAndCrop(BufferedImage)}
+     * @throws dev.backlight.api.InputFormatException if an image is neither RGB nor gray
+     */
+    public Tensor toTensor(List<BufferedImage> images) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images to preprocess");
+        }
+        int perImage = 3 * crop * crop;
+        float[] data = new float[images.size() * perImage];
+        for (int n = 0; n < images.size(); n++) {
+            normalise(resizeAndCrop(images.get(n)), data, n * perImage);
+        }
+        return Tensor.of(Shape.nchw(images.size(), 3, crop, crop), data);
+    }
+
+    /** torchvision's {@code int(resize * long / short)}: exact product, one rounding, truncation. */
+    private int longerSide(int longSide, int shortSide) {
+        double length = (double) ((long) resize * longSide) / shortSide;
+        if (length >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("resizing a side of " + shortSide + " to " + resize
+                    + " makes the other side of " + longSide + " too long: " + length);
+        }
+        return (int) length;
+    }
+
+    /** Writes the crop's channel planes R, G, B from {@code offset}. */
+    private void normalise(BufferedImage cropped, float[] out, int offset) {
+        int plane = crop * crop;
+        int[] pixels = cropped.getRGB(0, 0, crop, crop, null, 0, crop);
+        for (int c = 0; c < 3; c++) {
+            int shift = 16 - 8 * c;
+            for (int p = 0; p < plane; p++) {
+                // ToTensor divides by 255 in float32; Normalize subtracts, then divides, in float32.
+                float x = (pixels[p] >> shift & 0xFF) / 255f;
+                out[offset + c * plane + p] = (x - MEAN[c]) / STD[c];
+            }
+        }
+    }
+}
