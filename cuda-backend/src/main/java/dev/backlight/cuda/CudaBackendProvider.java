@@ -1,0 +1,53 @@
+package dev.backlight.cuda;
+
+import dev.backlight.api.BackendUnavailableException;
+import dev.backlight.api.backend.Availability;
+import dev.backlight.api.backend.Backend;
+import dev.backlight.api.backend.BackendOptions;
+import dev.backlight.api.backend.BackendProvider;
+import dev.backlight.api.rule.BuiltinRule;
+import dev.backlight.api.rule.ReluRule;
+import dev.backlight.kernels.Kernels;
+
+/**
+ * Provider of the CUDA backend (JCuda: cuDNN, cuBLAS and our own kernels). It has the highest
+ * priority when available. Its probe is total: it never throws and never loads a native library
+ * it cannot use.
+ *
+ * <p>This build does not contain the CUDA backend's implementation yet: the provider is present
+ * so that discovery, reports and {@code --backend cuda} say so plainly, and the library falls
+ * back to the CPU backend.
+ */
+public final class CudaBackendProvider implements BackendProvider {
+    /** The backend's name. */
+    public static final String NAME = "cuda";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public Availability availability() {
+        if (Kernels.manifest().isEmpty()) {
+            return Availability.unavailable("kernels not built: this build of Backlight has no CUDA backend yet; "
+                    + "the CPU backend computes the same maps");
+        }
+        return Availability.unavailable("the CUDA backend is not implemented in this build");
+    }
+
+    @Override
+    public boolean supports(ReluRule rule) {
+        return rule instanceof BuiltinRule;
+    }
+
+    @Override
+    public Backend create(BackendOptions options) {
+        throw new BackendUnavailableException("backend 'cuda' cannot be used: " + availability().reason());
+    }
+}
