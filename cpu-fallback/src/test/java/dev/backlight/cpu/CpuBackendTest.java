@@ -67,6 +67,24 @@ class CpuBackendTest {
     }
 
     @Test
+    void missingOrMisshapedWeightsAreNamed() {
+        Graph graph = DenseNet.build(SMALL, 32, 32);
+        java.util.Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(RandomWeights.generate(graph, 1).asMap());
+        tensors.remove("features.denseblock2.denselayer3.norm2.running_var");
+        try (CpuBackend backend = new CpuBackend(1)) {
+            var missing = org.junit.jupiter.api.Assertions.assertThrows(dev.backlight.api.WeightsFormatException.class,
+                    () -> backend.compile(graph, Weights.of(tensors, "test.safetensors")));
+            assertTrue(missing.getMessage().contains("features.denseblock2.denselayer3.norm2.running_var"), missing.getMessage());
+            assertTrue(missing.getMessage().contains("test.safetensors"), missing.getMessage());
+            tensors.put("features.denseblock2.denselayer3.norm2.running_var", Tensor.zeros(Shape.of(16)));
+            tensors.put("classifier.weight", Tensor.zeros(Shape.of(20, 99)));
+            var shape = org.junit.jupiter.api.Assertions.assertThrows(dev.backlight.api.WeightsFormatException.class,
+                    () -> backend.compile(graph, Weights.of(tensors, "test.safetensors")));
+            assertTrue(shape.getMessage().contains("classifier.weight") && shape.getMessage().contains("[20, 99]"), shape.getMessage());
+        }
+    }
+
+    @Test
     void denseBlocksNeedNoCopiesAndKeepOnlyWhatBackwardNeeds() {
         Graph graph = DenseNet.densenet201();
         ExecutionPlan plan = new ExecutionPlan(graph, RandomWeights.generate(graph, 1));
