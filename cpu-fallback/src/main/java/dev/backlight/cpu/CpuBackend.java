@@ -2,6 +2,7 @@ package dev.backlight.cpu;
 
 import dev.backlight.api.Weights;
 import dev.backlight.api.backend.Backend;
+import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
 import java.util.Collections;
@@ -36,11 +37,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public synchronized CompiledModel compile(Graph graph, Weights weights) {
+    public synchronized CompiledModel compile(Graph graph, Weights weights, CompileOptions options) {
         if (closed) {
             throw new IllegalStateException("this CPU backend is closed");
         }
-        ExecutionPlan plan = new ExecutionPlan(graph, weights);
+        ExecutionPlan plan = new ExecutionPlan(graph, weights, options.observedNodes());
         CpuModel[] self = new CpuModel[1];
         self[0] = new CpuModel(plan, workers, () -> {
             synchronized (this) {

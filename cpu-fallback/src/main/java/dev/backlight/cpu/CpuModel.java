@@ -14,6 +14,7 @@ final class CpuModel implements CompiledModel {
     private final Runnable onClose;
     private Frame frame;
     private boolean forwardDone;
+    private boolean backwardDone;
     private boolean closed;
 
     CpuModel(ExecutionPlan plan, Workers workers, Runnable onClose) {
@@ -44,6 +45,7 @@ final class CpuModel implements CompiledModel {
         }
         int batch = s.dim(0);
         forwardDone = false;
+        backwardDone = false;
         if (frame == null || frame.batch != batch) {
             frame = null;
             frame = new Frame(batch, workers, toArray(plan.dataSizes), toArray(plan.gradSizes),
@@ -54,7 +56,7 @@ final class CpuModel implements CompiledModel {
             step.forward(frame);
         }
         forwardDone = true;
-        return copyOut(frame.data(plan.output), plan.output);
+        return copyOut(frame.data(plan.output), plan.output, plan.graph.outputShape());
     }
 
     @Override
@@ -84,11 +86,44 @@ final class CpuModel implements CompiledModel {
             plan.steps.get(s).backward(frame, rule);
         }
         Value in = plan.inputStep.output;
-        return copyOut(frame.grad(in), in);
+        backwardDone = true;
+        return copyOut(frame.grad(in), in, plan.graph.inputShape());
     }
 
-    private Tensor copyOut(float[] buffer, Value v) {
-        Shape shape = v == plan.output ? prepend(frame.batch, plan.graph.outputShape()) : prepend(frame.batch, plan.graph.inputShape());
+    @Override
+    public Tensor activation(String node) {
+        checkOpen();
+        Value v = observed(node);
+        if (!forwardDone) {
+            throw new IllegalStateException("no forward pass has run");
+        }
+        return copyOut(frame.data(v), v, shapeOf(node));
+    }
+
+    @Override
+    public Tensor gradient(String node) {
+        checkOpen();
+        Value v = observed(node);
+        if (!backwardDone) {
+            throw new IllegalStateException("no backward pass has run since the last forward");
+        }
+        return copyOut(frame.grad(v), v, shapeOf(node));
+    }
+
+    private Value observed(String node) {
+        Value v = plan.observed.get(node);
+        if (v == null) {
+            throw new IllegalArgumentException("node '" + node + "' was not observed; compile with CompileOptions.observing(\"" + node + "\")");
+        }
+        return v;
+    }
+
+    private Shape shapeOf(String node) {
+        return plan.graph.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().shape();
+    }
+
+    private Tensor copyOut(float[] buffer, Value v, Shape perImage) {
+        Shape shape = prepend(frame.batch, perImage);
         float[] out = new float[shape.size()];
         for (int i = 0; i < frame.batch; i++) {
             System.arraycopy(buffer, v.offset(i), out, i * v.size(), v.size());

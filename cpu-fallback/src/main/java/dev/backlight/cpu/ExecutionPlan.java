@@ -47,12 +47,26 @@ final class ExecutionPlan {
         final List<int[]> primitives = new ArrayList<>();
     }
 
+    /** Observed node name to its value (kept, with a gradient that survives the backward pass). */
+    final java.util.Map<String, Value> observed = new java.util.HashMap<>();
+
     ExecutionPlan(Graph graph, Weights weights) {
+        this(graph, weights, java.util.Set.of());
+    }
+
+    ExecutionPlan(Graph graph, Weights weights, java.util.Set<String> observedNodes) {
         this.graph = graph;
         List<Node> nodes = graph.nodes();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        nodes.forEach(n -> names.add(n.name()));
+        for (String name : observedNodes) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("cannot observe node '" + name + "': graph " + graph.name() + " has no such node");
+            }
+        }
         boolean[] fused = new boolean[nodes.size()];
         for (Node n : nodes) {
-            if (n.op() instanceof Op.BatchNorm && n.id() != graph.output().id()) {
+            if (n.op() instanceof Op.BatchNorm && n.id() != graph.output().id() && !observedNodes.contains(n.name())) {
                 List<Integer> users = graph.consumers(n.id());
                 fused[n.id()] = users.size() == 1 && graph.node(users.get(0)).op() instanceof Op.Relu;
             }
@@ -108,6 +122,12 @@ final class ExecutionPlan {
         }
         this.inputStep = input;
         this.output = valueOf[graph.output().id()];
+        for (Node n : nodes) {
+            if (observedNodes.contains(n.name())) {
+                valueOf[n.id()].kept = true;
+                observed.put(n.name(), valueOf[n.id()]);
+            }
+        }
         assignBuffers();
     }
 
@@ -235,7 +255,8 @@ final class ExecutionPlan {
             // Backward runs steps in reverse: the gradient is first written by the last consumer
             // and last read by the producer. Reverse time r = stepCount - 1 - s.
             int firstWriter = v == output ? stepCount - 1 : last;
-            gradRequests.add(grad.request(stepCount - 1 - firstWriter, stepCount - 1 - p, v.size()));
+            int lastRead = observed.containsValue(v) ? 0 : p;
+            gradRequests.add(grad.request(stepCount - 1 - firstWriter, stepCount - 1 - lastRead, v.size()));
             if (v != output) {
                 zeroBeforeBackward.get(firstWriter).add(v);
             }

@@ -193,6 +193,44 @@ public abstract class OpConformance {
     }
 
     @Test
+    void observedNodesExposeActivationsAndGradients() {
+        Graph graph = TestGraphs.maskOnlyClassifier();
+        Weights w = RandomWeights.generate(graph, 41);
+        Tensor x = Numerics.gaussian(Shape.of(2, 3, 12, 12), 42);
+        Tensor seed = Numerics.gaussian(Shape.of(2, 7), 43);
+        ReferenceModel ref = new ReferenceModel(graph, w);
+        ref.forward(ReferenceModel.widen(x), 2);
+        ref.backward(ReferenceModel.widen(seed), BuiltinRule.GUIDED);
+        String[] observed = {"bn0", "relu1", "conv1", "input"};
+        try (CompiledModel m = backend.compile(graph, w, dev.backlight.api.backend.CompileOptions.observing(observed))) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.activation("bn0"));
+            m.forward(x);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.gradient("bn0"));
+            Tensor dx = m.backward(seed, BuiltinRule.GUIDED);
+            for (String name : observed) {
+                int id = graph.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow().id();
+                Tensor a = m.activation(name);
+                assertEquals(outputShapeOfNode(graph, id, 2), a.shape());
+                assertTrue(Numerics.relativeL2(a.data(), ref.activation(id)) < 1e-5, name + " activation");
+                assertTrue(Numerics.relativeL2(m.gradient(name).data(), ref.gradient(id)) < 1e-5, name + " gradient");
+            }
+            assertArrayEquals(dx.data(), m.gradient("input").data());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.activation("relu0"));
+            assertTrue(e.getMessage().contains("not observed"), e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> backend.compile(graph, w, dev.backlight.api.backend.CompileOptions.observing("nosuch")));
+    }
+
+    private static Shape outputShapeOfNode(Graph graph, int id, int batch) {
+        int[] d = graph.node(id).shape().dims();
+        int[] full = new int[d.length + 1];
+        full[0] = batch;
+        System.arraycopy(d, 0, full, 1, d.length);
+        return Shape.of(full);
+    }
+
+    @Test
     void customRuleRunsThroughTheSpi() {
         ReluRule scaled = new ReluRule() {
             @Override

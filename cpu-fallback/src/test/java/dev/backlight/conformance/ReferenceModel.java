@@ -18,6 +18,7 @@ public final class ReferenceModel {
     private final double[][] params;
     private final List<Node> nodes;
     private double[][] acts;
+    private double[][] grads;
     private int batch;
 
     public ReferenceModel(Graph graph, Weights weights) {
@@ -55,7 +56,7 @@ public final class ReferenceModel {
 
     /** Backward of the last forward with the given built-in rule; returns the input gradient. */
     public double[] backward(double[] seed, BuiltinRule rule) {
-        double[][] grads = new double[nodes.size()][];
+        grads = new double[nodes.size()][];
         for (Node node : nodes) {
             grads[node.id()] = new double[acts[node.id()].length];
         }
@@ -64,6 +65,16 @@ public final class ReferenceModel {
             backwardNode(nodes.get(id), grads, rule);
         }
         return grads[0];
+    }
+
+    /** The forward output of node {@code id} in the last forward pass. */
+    public double[] activation(int id) {
+        return acts[id];
+    }
+
+    /** The gradient at node {@code id}'s output in the last backward pass. */
+    public double[] gradient(int id) {
+        return grads[id];
     }
 
     private int per(int id) {

@@ -18,8 +18,14 @@ public interface Backend extends AutoCloseable {
      * {@link Graph#parameters()} and copied into the backend's own layout.
      *
      * @throws dev.backlight.api.WeightsFormatException if a tensor is missing or mis-shaped
+     * @throws IllegalArgumentException if an observed node does not exist
      */
-    CompiledModel compile(Graph graph, Weights weights);
+    CompiledModel compile(Graph graph, Weights weights, CompileOptions options);
+
+    /** Compiles with {@link CompileOptions#defaults()}. */
+    default CompiledModel compile(Graph graph, Weights weights) {
+        return compile(graph, weights, CompileOptions.defaults());
+    }
 
     /** Releases everything this backend holds; idempotent. */
     @Override

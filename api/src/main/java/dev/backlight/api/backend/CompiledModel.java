@@ -49,6 +49,23 @@ public interface CompiledModel extends AutoCloseable {
      */
     Tensor backward(Tensor seed, ReluRule rule);
 
+    /**
+     * The forward output of an observed node in the last forward pass, {@code [N, ...node shape]}.
+     *
+     * @throws IllegalArgumentException if the node was not observed (see {@link CompileOptions})
+     * @throws IllegalStateException if no forward has run
+     */
+    Tensor activation(String node);
+
+    /**
+     * The gradient at an observed node's output in the last backward pass (under that pass's
+     * rule), {@code [N, ...node shape]}.
+     *
+     * @throws IllegalArgumentException if the node was not observed (see {@link CompileOptions})
+     * @throws IllegalStateException if no backward has run since the last forward
+     */
+    Tensor gradient(String node);
+
     /** Frees what this model holds; idempotent. */
     @Override
     void close();
