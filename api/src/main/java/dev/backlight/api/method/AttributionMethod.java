@@ -5,10 +5,10 @@ import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.rule.ReluRule;
 
 /**
- * Service-provider interface of an attribution method: a recipe of forward and backward passes
- * that uses a ReLU rule. Found by id with {@link AttributionMethods#byId(String)}; declare
- * implementations in {@code META-INF/services/dev.backlight.api.method.AttributionMethod} (public
- * class, public no-argument constructor). Implementations are stateless and thread-safe.
+ * An attribution method: a recipe of forward and backward passes that uses a ReLU rule. Methods
+ * are published by {@link AttributionMethodProvider}s and found by id with
+ * {@link AttributionMethods#byId(String)}; configured variants are made with the methods' own
+ * constructors. Implementations are immutable and thread-safe.
  */
 public interface AttributionMethod {
 
@@ -20,6 +20,14 @@ public interface AttributionMethod {
 
     /** The ReLU rule its backward passes use (backend selection checks support for it). */
     ReluRule rule();
+
+    /**
+     * Graph nodes the model must be compiled to observe
+     * ({@link dev.backlight.api.backend.CompileOptions}), e.g. Grad-CAM's layer. Empty for most.
+     */
+    default java.util.Set<String> observedNodes() {
+        return java.util.Set.of();
+    }
 
     /**
      * Explains a batch.

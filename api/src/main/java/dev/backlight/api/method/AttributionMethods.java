@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
-/** Finds {@link AttributionMethod}s by id through {@link ServiceLoader}. */
+/** Finds {@link AttributionMethod}s by id: those of every {@link AttributionMethodProvider} found by {@link ServiceLoader}. */
 public final class AttributionMethods {
     private static final System.Logger LOG = System.getLogger(AttributionMethods.class.getName());
 
@@ -17,19 +17,20 @@ public final class AttributionMethods {
     /** Every method found, by id (the built-in ones are always among them). */
     public static Map<String, AttributionMethod> all() {
         Map<String, AttributionMethod> methods = new LinkedHashMap<>();
-        var it = ServiceLoader.load(AttributionMethod.class).iterator();
+        var it = ServiceLoader.load(AttributionMethodProvider.class).iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
                     break;
                 }
-                AttributionMethod m = it.next();
-                if (methods.putIfAbsent(m.id(), m) != null) {
-                    LOG.log(System.Logger.Level.WARNING, "attribution method id ''{0}'' of {1} is already taken; ignored",
-                            m.id(), m.getClass().getName());
+                for (AttributionMethod m : it.next().methods()) {
+                    if (methods.putIfAbsent(m.id(), m) != null) {
+                        LOG.log(System.Logger.Level.WARNING, "attribution method id ''{0}'' of {1} is already taken; ignored",
+                                m.id(), m.getClass().getName());
+                    }
                 }
             } catch (ServiceConfigurationError e) {
-                LOG.log(System.Logger.Level.WARNING, "an attribution method could not be loaded: " + e.getMessage(), e);
+                LOG.log(System.Logger.Level.WARNING, "an attribution method provider could not be loaded: " + e.getMessage(), e);
             }
         }
         return methods;

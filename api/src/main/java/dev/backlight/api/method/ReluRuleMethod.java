@@ -3,6 +3,7 @@ package dev.backlight.api.method;
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.backend.CompiledModel;
+import dev.backlight.api.rule.BuiltinRule;
 import dev.backlight.api.rule.ReluRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,23 @@ public class ReluRuleMethod implements AttributionMethod {
     private final String id;
     private final String description;
     private final ReluRule rule;
+
+    /** {@code gradient}: the vanilla input gradient of the target logit (Simonyan et al. 2014). */
+    public static ReluRuleMethod gradient() {
+        return new ReluRuleMethod("gradient", "vanilla gradient (saliency): d logit / d input", BuiltinRule.VANILLA);
+    }
+
+    /** {@code deconvnet}: Zeiler and Fergus' deconvnet backward (ReLU backward = max(dy, 0)). */
+    public static ReluRuleMethod deconvnet() {
+        return new ReluRuleMethod("deconvnet", "Deconvnet: every ReLU passes back max(dy, 0), ignoring forward masks",
+                BuiltinRule.DECONVNET);
+    }
+
+    /** {@code guided-backprop}: Guided Backpropagation (Springenberg et al. 2015). */
+    public static ReluRuleMethod guidedBackprop() {
+        return new ReluRuleMethod("guided-backprop",
+                "Guided Backpropagation: every ReLU passes back max(dy, 0) where its input was positive", BuiltinRule.GUIDED);
+    }
 
     /** A method with the given id and description using {@code rule}. */
     public ReluRuleMethod(String id, String description, ReluRule rule) {
@@ -47,17 +65,23 @@ public class ReluRuleMethod implements AttributionMethod {
             throw new IllegalArgumentException("attribution needs a classifier with [N, classes] output, got " + logits.shape());
         }
         int[][] classes = target.resolve(logits);
-        int n = logits.shape().dim(0);
         int numClasses = logits.shape().dim(1);
         List<Tensor> maps = new ArrayList<>();
         for (int r = 0; r < target.perImage(); r++) {
-            float[] seed = new float[n * numClasses];
-            for (int i = 0; i < n; i++) {
-                seed[i * numClasses + classes[i][r]] = 1f;
-            }
-            maps.add(model.backward(Tensor.of(Shape.of(n, numClasses), seed), rule));
+            maps.add(model.backward(oneHot(classes, r, numClasses), rule));
         }
         return new Attribution(id, model.backendName(), logits, classes, maps);
+    }
+
+    /**
+     * The backward seed that selects, for every image i, the logit of class {@code classes[i][rank]}.
+     */
+    public static Tensor oneHot(int[][] classes, int rank, int numClasses) {
+        float[] seed = new float[classes.length * numClasses];
+        for (int i = 0; i < classes.length; i++) {
+            seed[i * numClasses + classes[i][rank]] = 1f;
+        }
+        return Tensor.of(Shape.of(classes.length, numClasses), seed);
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * highest, in descending order, from one forward pass; {@link #classes(int...)} one given class
  * per image (a single value applies to every image).
  */
-public sealed interface Target permits Target.TopK, Target.Classes {
+public sealed interface Target permits Target.TopK, Target.Classes, Target.Ranked {
 
     /** Each image's top-1 class. */
     static Target top1() {
@@ -25,6 +25,11 @@ public sealed interface Target permits Target.TopK, Target.Classes {
     /** One class per image; a single class applies to every image of the batch. */
     static Target classes(int... perImage) {
         return new Classes(perImage.clone());
+    }
+
+    /** Explicit classes per image and rank: {@code classes[i][r]}; every image has the same number of ranks. */
+    static Target ranked(int[][] classes) {
+        return new Ranked(classes);
     }
 
     /**
@@ -125,6 +130,62 @@ public sealed interface Target permits Target.TopK, Target.Classes {
         @Override
         public String toString() {
             return "Classes" + Arrays.toString(perImageClasses);
+        }
+    }
+
+    /** Explicit classes per image and rank (used by methods that expand a batch, e.g. SmoothGrad). */
+    record Ranked(int[][] classes) implements Target {
+        public Ranked {
+            if (classes.length == 0 || classes[0].length == 0) {
+                throw new IllegalArgumentException("give at least one class for one image");
+            }
+            int[][] copy = new int[classes.length][];
+            for (int i = 0; i < classes.length; i++) {
+                if (classes[i].length != classes[0].length) {
+                    throw new IllegalArgumentException("every image needs the same number of target ranks");
+                }
+                copy[i] = classes[i].clone();
+            }
+            classes = copy;
+        }
+
+        @Override
+        public int perImage() {
+            return classes[0].length;
+        }
+
+        @Override
+        public int[][] resolve(Tensor logits) {
+            int n = logits.shape().dim(0);
+            int numClasses = logits.size() / Math.max(n, 1);
+            if (classes.length != n) {
+                throw new IllegalArgumentException(classes.length + " images' targets given for a batch of " + n);
+            }
+            int[][] out = new int[n][];
+            for (int i = 0; i < n; i++) {
+                for (int c : classes[i]) {
+                    if (c < 0 || c >= numClasses) {
+                        throw new IllegalArgumentException("class index " + c + " is out of range: the model has classes 0.." + (numClasses - 1));
+                    }
+                }
+                out[i] = classes[i].clone();
+            }
+            return out;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ranked && Arrays.deepEquals(classes, ((Ranked) o).classes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.deepHashCode(classes);
+        }
+
+        @Override
+        public String toString() {
+            return "Ranked" + Arrays.deepToString(classes);
         }
     }
 }
