@@ -1,0 +1,71 @@
+package dev.backlight.example.rectgrad;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlight.api.Shape;
+import dev.backlight.api.Tensor;
+import dev.backlight.api.backend.Backend;
+import dev.backlight.api.backend.BackendOptions;
+import dev.backlight.api.backend.Backends;
+import dev.backlight.api.backend.CompiledModel;
+import dev.backlight.api.graph.Graph;
+import dev.backlight.api.graph.GraphBuilder;
+import dev.backlight.api.method.AttributionMethod;
+import dev.backlight.api.method.AttributionMethods;
+import dev.backlight.api.method.Target;
+import dev.backlight.api.rule.ReluRule;
+import dev.backlight.api.rule.ReluRules;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The extension as a user would use it: found by id, run on whatever backend can run it. */
+class RectGradTest {
+    @Test
+    void ruleAndMethodAreFoundByIdWithoutTouchingCoreCode() {
+        ReluRule rule = ReluRules.byId("rectgrad");
+        assertTrue(rule instanceof RectGradRule);
+        AttributionMethod method = AttributionMethods.byId("rectgrad");
+        assertEquals(rule.id(), method.rule().id());
+    }
+
+    @Test
+    void runsOnTheSelectedBackendAndFollowsTheFormula() {
+        AttributionMethod method = AttributionMethods.byId("rectgrad");
+        var selection = Backends.select("auto", method.rule());
+        // A backend that cannot run custom rules (CUDA) is skipped with a warning; the CPU backend can.
+        assertEquals("cpu", selection.chosen().name());
+        GraphBuilder g = new GraphBuilder("relu", 2, 3, 3);
+        g.relu("relu", 0);
+        Graph graph = g.build();
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] x = new float[18];
+        float[] dy = new float[18];
+        for (int i = 0; i < 18; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+            dy[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        try (Backend backend = selection.create(BackendOptions.defaults());
+             CompiledModel m = backend.compile(graph, dev.backlight.api.Weights.of(Map.of(), "none"))) {
+            m.forward(Tensor.of(Shape.of(1, 2, 3, 3), x));
+            float[] dx = m.backward(Tensor.of(Shape.of(1, 2, 3, 3), dy), method.rule()).data();
+            int passed = 0;
+            for (int i = 0; i < 18; i++) {
+                float expected = Math.max(x[i], 0) * dy[i] > 0 ? dy[i] : 0;
+                assertEquals(expected, dx[i], 0f);
+                passed += expected != 0 ? 1 : 0;
+            }
+            assertTrue(passed > 0 && passed < 18, "the check needs both passed and blocked elements");
+        }
+    }
+
+    @Test
+    void aThresholdBlocksSmallProducts() {
+        RectGradRule strict = new RectGradRule(0.5f);
+        assertEquals(0f, strict.backward(0.6f, 0.5f), 0f);
+        assertEquals(0.9f, strict.backward(0.6f, 0.9f), 0f);
+        assertEquals(0f, strict.backward(-2f, -2f), 0f);
+    }
+}
