@@ -17,7 +17,9 @@ import java.util.ServiceLoader;
  * property {@value #PROPERTY}, then the environment variable {@value #ENV}, then the available
  * provider with the highest priority that supports the rule. A named backend that is unknown or
  * unavailable is an error, never silently replaced; automatic selection that skips a
- * higher-priority provider logs a warning with the reason.
+ * higher-priority provider logs the reason: a warning when it was skipped because it cannot run the
+ * requested rule, an informational message when it is simply unavailable here (a machine without
+ * a GPU is not an error; {@link BackendSelection#report()} shows it).
  */
 public final class Backends {
     /** System property that names the backend to use ({@code cpu}, {@code cuda} or {@code auto}). */
@@ -88,6 +90,7 @@ public final class Backends {
         BackendProvider chosen = null;
         String chosenHow = null;
         List<String> skipped = new ArrayList<>();
+        boolean ruleFallback = false;
         for (int i = 0; i < providers.size(); i++) {
             BackendProvider p = providers.get(i);
             Availability a = availabilities.get(i);
@@ -111,6 +114,7 @@ public final class Backends {
                     chosenHow = "highest priority available";
                 } else {
                     skipped.add(p.name() + ": " + reason);
+                    ruleFallback |= a.available();
                 }
             }
             statuses.add(new ProviderStatus(p.name(), p.priority(), a.available(), reason, chosen == p));
@@ -125,7 +129,8 @@ public final class Backends {
                     + (providers.isEmpty() ? "no provider found on the class path (is backlight-cpu-fallback there?)" : ""));
         }
         if (!skipped.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "using backend ''{0}''; skipped {1}", chosen.name(), String.join("; ", skipped));
+            LOG.log(ruleFallback ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "using backend ''{0}''; skipped {1}",
+                    chosen.name(), String.join("; ", skipped));
         }
         return new BackendSelection(chosen, chosenHow, statuses);
     }

@@ -1,0 +1,287 @@
+package dev.backlight.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.backlight.api.Shape;
+import dev.backlight.api.Tensor;
+import dev.backlight.api.backend.BackendProvider;
+import dev.backlight.api.backend.Backends;
+import dev.backlight.api.graph.Graph;
+import dev.backlight.api.io.Npy;
+import dev.backlight.densenet.DenseNet;
+import dev.backlight.densenet.DenseNetConfig;
+import dev.backlight.densenet.RandomWeights;
+import dev.backlight.densenet.weights.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way {@code explain} refuses to run: the exit code (2 for command-line mistakes, 1 for
+ * anything else), exactly one {@code backlight: error:} line naming the problem, and an output
+ * folder left empty, without temporary files.
+ *
+ * <p>{@code --backend nosuch} exits 1, not 2: backends are discovered at run time, so an unknown
+ * name means the same as an unavailable backend (its jar is not on the class path).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExplainFailureTest {
+    private static final String MISSING_TENSOR = "features.denseblock2.denselayer3.norm1.running_var";
+
+    private Path files;
+    private Path goodArray;
+    private Path goodWeights;
+    private Map<String, Tensor> weights;
+
+    @BeforeAll
+    void writeInputs(@TempDir Path folder) {
+        files = folder;
+        goodArray = folder.resolve("x.npy");
+        Npy.write(goodArray, TestData.gaussian(Shape.of(1, 3, 32, 32), 5));
+        Graph graph = DenseNet.build(DenseNetConfig.DENSENET121, 32, 32);
+        weights = RandomWeights.generate(graph, 1).asMap();
+        goodWeights = folder.resolve("densenet121.safetensors");
+        SafetensorsWriter.write(goodWeights, weights, null);
+    }
+
+    /** Runs explain with the given options and inputs into a fresh, empty output folder. */
+    private static Failure explain(Path out, String... args) {
+        List<String> all = new ArrayList<>(List.of("explain", "--model", "densenet121", "--out", out.toString()));
+        all.addAll(Arrays.asList(args));
+        return new Failure(Cli.run(all.toArray(String[]::new)), out);
+    }
+
+    private record Failure(Cli.Result result, Path out) {
+        /** Checks the exit code, the single error line and its content, and the empty folder. */
+        void expect(int exitCode, String... mentioned) {
+            assertEquals(exitCode, result.exitCode(), result::toString);
+            List<String> errors = result.errorLines();
+            assertEquals(1, errors.size(), result::toString);
+            for (String m : mentioned) {
+                assertTrue(errors.get(0).contains(m), "the error line does not mention '" + m + "': " + errors.get(0));
+            }
+            assertFalse(result.err().contains("\tat "), "a stack trace without --verbose: " + result);
+            assertEquals(List.of(), TestData.contents(out), "files were left in --out");
+            assertEquals("", result.out(), "nothing may be printed on stdout");
+        }
+    }
+
+    // ---- weights files (exit 1) --------------------------------------------------------------
+
+    @Test
+    void truncatedWeightsFile(@TempDir Path out) throws IOException {
+        Path truncated = files.resolve("truncated.safetensors");
+        byte[] bytes = Files.readAllBytes(goodWeights);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+
+        explain(out, "--weights", truncated.toString(), goodArray.toString()).expect(ExitCodes.FAILURE, truncated.toString());
+    }
+
+    @Test
+    void weightsFileWithoutOneTensor(@TempDir Path out) {
+        Map<String, Tensor> incomplete = new LinkedHashMap<>(weights);
+        incomplete.remove(MISSING_TENSOR);
+        Path file = files.resolve("incomplete.safetensors");
+        SafetensorsWriter.write(file, incomplete, null);
+
+        explain(out, "--weights", file.toString(), goodArray.toString()).expect(ExitCodes.FAILURE, MISSING_TENSOR, file.toString());
+    }
+
+    @Test
+    void weightsFileWithAMisshapedTensor(@TempDir Path out) {
+        Map<String, Tensor> wrong = new LinkedHashMap<>(weights);
+        wrong.put("classifier.bias", Tensor.zeros(Shape.of(999)));
+        Path file = files.resolve("misshaped.safetensors");
+        SafetensorsWriter.write(file, wrong, null);
+
+        explain(out, "--weights", file.toString(), goodArray.toString())
+                .expect(ExitCodes.FAILURE, "classifier.bias", "[999]", "[1000]");
+    }
+
+    @Test
+    void missingWeightsFile(@TempDir Path out) {
+        Path none = files.resolve("none.safetensors");
+        explain(out, "--weights", none.toString(), goodArray.toString()).expect(ExitCodes.FAILURE, none.toString());
+    }
+
+    // ---- inputs (exit 1) ---------------------------------------------------------------------
+
+    @Test
+    void textFileNamedLikeAJpeg(@TempDir Path out) throws IOException {
+        Path fake = files.resolve("fake.jpg");
+        Files.writeString(fake, "this is not a JPEG\n");
+
+        explain(out, "--weights", "random", goodArray.toString(), fake.toString()).expect(ExitCodes.FAILURE, fake.toString());
+    }
+
+    @Test
+    void float64Array(@TempDir Path out) throws IOException {
+        Path f8 = files.resolve("doubles.npy");
+        Files.write(f8, float64Npy(Shape.of(1, 3, 32, 32)));
+
+        explain(out, "--weights", "random", f8.toString()).expect(ExitCodes.FAILURE, f8.toString(), "<f8");
+    }
+
+    @Test
+    void rank3Array(@TempDir Path out) {
+        Path rank3 = files.resolve("rank3.npy");
+        Npy.write(rank3, TestData.gaussian(Shape.of(3, 32, 32), 1));
+
+        explain(out, "--weights", "random", rank3.toString()).expect(ExitCodes.FAILURE, rank3.toString(), "[3, 32, 32]");
+    }
+
+    @Test
+    void arrayTooSmall(@TempDir Path out) {
+        Path small = files.resolve("small.npy");
+        Npy.write(small, TestData.gaussian(Shape.of(1, 3, 16, 32), 1));
+
+        explain(out, "--weights", "random", small.toString()).expect(ExitCodes.FAILURE, small.toString(), "[1, 3, 16, 32]");
+    }
+
+    @Test
+    void inputOfUnknownKind(@TempDir Path out) throws IOException {
+        Path text = files.resolve("notes.txt");
+        Files.writeString(text, "hello\n");
+
+        explain(out, "--weights", "random", text.toString()).expect(ExitCodes.FAILURE, text.toString());
+    }
+
+    // ---- command-line mistakes (exit 2) ------------------------------------------------------
+
+    @Test
+    void classOutOfRange(@TempDir Path out) {
+        explain(out, "--weights", "random", "--class", "1000", goodArray.toString()).expect(ExitCodes.USAGE, "--class 1000", "0..999");
+    }
+
+    @Test
+    void topKOutOfRange(@TempDir Path out) {
+        explain(out, "--weights", "random", "--top-k", "0", goodArray.toString()).expect(ExitCodes.USAGE, "--top-k 0");
+    }
+
+    @Test
+    void classAndTopKTogether(@TempDir Path out) {
+        explain(out, "--weights", "random", "--class", "1", "--top-k", "2", goodArray.toString())
+                .expect(ExitCodes.USAGE, "--class", "--top-k", "mutually exclusive");
+    }
+
+    @Test
+    void unknownMethod(@TempDir Path out) {
+        explain(out, "--weights", "random", "--method", "nosuch", goodArray.toString())
+                .expect(ExitCodes.USAGE, "nosuch", "guided-backprop", "gradient", "deconvnet");
+    }
+
+    @Test
+    void unknownModel(@TempDir Path out) {
+        Cli.Result r = Cli.run("explain", "--weights", "random", "--model", "resnet50", "--out", out.toString(),
+                goodArray.toString());
+        new Failure(r, out).expect(ExitCodes.USAGE, "resnet50", "densenet201");
+    }
+
+    @Test
+    void missingWeightsOption(@TempDir Path out) {
+        explain(out, goodArray.toString()).expect(ExitCodes.USAGE, "--weights FILE.safetensors", "--weights random");
+    }
+
+    @Test
+    void badRandomSeed(@TempDir Path out) {
+        explain(out, "--weights", "random:abc", goodArray.toString()).expect(ExitCodes.USAGE, "random:abc");
+    }
+
+    @Test
+    void negativeThreads(@TempDir Path out) {
+        explain(out, "--weights", "random", "--threads", "-1", goodArray.toString()).expect(ExitCodes.USAGE, "--threads");
+    }
+
+    @Test
+    void noInput(@TempDir Path out) {
+        explain(out, "--weights", "random").expect(ExitCodes.USAGE, "INPUT");
+    }
+
+    @Test
+    void twoInputsWithTheSameStem(@TempDir Path out) throws IOException {
+        Path other = Files.createDirectories(files.resolve("elsewhere")).resolve("x.npy");
+        Npy.write(other, TestData.gaussian(Shape.of(1, 3, 32, 32), 6));
+
+        explain(out, "--weights", "random", goodArray.toString(), other.toString())
+                .expect(ExitCodes.USAGE, goodArray.toString(), other.toString());
+    }
+
+    // ---- backends and the output folder (exit 1) ---------------------------------------------
+
+    @Test
+    void unknownBackend(@TempDir Path out) {
+        explain(out, "--weights", "random", "--backend", "nosuch", goodArray.toString()).expect(ExitCodes.FAILURE, "nosuch");
+    }
+
+    @Test
+    void unavailableCudaBackend(@TempDir Path out) {
+        Optional<BackendProvider> cuda = Backends.providers().stream().filter(p -> p.name().equals("cuda")).findFirst();
+        assumeTrue(cuda.isPresent(), "no cuda backend provider on the class path");
+        assumeTrue(!cuda.get().availability().available(), "the cuda backend is available here");
+
+        explain(out, "--weights", "random", "--backend", "cuda", goodArray.toString()).expect(ExitCodes.FAILURE, "cuda");
+    }
+
+    @Test
+    void outputFolderIsAFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "a file\n");
+        Cli.Result r = Cli.run("explain", "--weights", "random", "--out", file.toString(), goodArray.toString());
+
+        assertEquals(ExitCodes.FAILURE, r.exitCode(), r::toString);
+        assertEquals(1, r.errorLines().size(), r::toString);
+        assertTrue(r.errorLines().get(0).contains("not a directory"), r::toString);
+        assertEquals(List.of("taken"), TestData.contents(dir));
+    }
+
+    @Test
+    void aFailedRunDoesNotCreateTheOutputFolder(@TempDir Path dir) {
+        Path out = dir.resolve("new");
+        Cli.Result r = Cli.run("explain", "--weights", "random", "--out", out.toString(), files.resolve("absent.npy").toString());
+
+        assertEquals(ExitCodes.FAILURE, r.exitCode(), r::toString);
+        assertFalse(Files.exists(out), "--out was created by a failed run");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace(@TempDir Path out) {
+        Cli.Result r = Cli.run("explain", "--verbose", "--weights", "random", "--out", out.toString(),
+                files.resolve("absent.npy").toString());
+
+        assertEquals(ExitCodes.FAILURE, r.exitCode(), r::toString);
+        assertEquals(1, r.errorLines().size(), r::toString);
+        assertTrue(r.err().contains("\tat "), r::toString);
+    }
+
+    /** A version 1.0 .npy file of little-endian float64 zeros, as np.save writes it. */
+    private static byte[] float64Npy(Shape shape) {
+        int[] d = shape.dims();
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + d[0] + ", " + d[1] + ", " + d[2] + ", "
+                + d[3] + "), }";
+        int headerLength = (10 + dict.length() + 1 + 63) / 64 * 64 - 10;
+        ByteBuffer b = ByteBuffer.allocate(10 + headerLength + 8 * shape.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) headerLength);
+        b.put(dict.getBytes(StandardCharsets.US_ASCII));
+        for (int i = dict.length(); i < headerLength - 1; i++) {
+            b.put((byte) ' ');
+        }
+        b.put((byte) '\n');
+        return b.array();
+    }
+}
