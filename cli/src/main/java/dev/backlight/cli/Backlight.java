@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Gradient attribution maps (Guided Backpropagation, gradients, Deconvnet) for DenseNet.",
-        subcommands = {ExplainCommand.class, InfoCommand.class},
+        subcommands = {ExplainCommand.class, SanityCommand.class, InfoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure while running (bad input or weights file, backend, output folder)",
             "2:usage error (unknown or invalid option, value out of range)"})
@@ -44,6 +44,6 @@ public final class Backlight implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "no subcommand given: use 'backlight explain' or 'backlight info'");
+        throw new ParameterException(spec.commandLine(), "no subcommand given: use 'backlight explain', 'backlight sanity' or 'backlight info'");
     }
 }

@@ -82,6 +82,9 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "Attribution method: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private String method;
 
+    @Mixin
+    private MethodOptions methodOptions;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     private TargetOptions target;
 
@@ -149,7 +152,7 @@ public final class ExplainCommand implements Callable<Integer> {
     private Request check() {
         WeightsSource weightsSource = weightsSource();
         DenseNetConfig config = config();
-        AttributionMethod attributionMethod = method();
+        AttributionMethod attributionMethod = method(config);
         Target classes = target(config.numClasses());
         if (threads < 0) {
             throw usage("--threads " + threads + " is negative; give 0 (every core) or a positive count");
@@ -192,11 +195,11 @@ public final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private AttributionMethod method() {
+    private AttributionMethod method(DenseNetConfig config) {
         try {
-            return AttributionMethods.byId(method);
+            return methodOptions.build(method, DenseNet.build(config, ImageNetPreprocessor.DEFAULT_CROP, ImageNetPreprocessor.DEFAULT_CROP));
         } catch (IllegalArgumentException e) {
-            throw usage("--method: " + e.getMessage());
+            throw usage(e.getMessage().startsWith("--") ? e.getMessage() : "--method: " + e.getMessage());
         }
     }
 

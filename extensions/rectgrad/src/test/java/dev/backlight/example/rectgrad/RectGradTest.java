@@ -62,6 +62,26 @@ class RectGradTest {
     }
 
     @Test
+    void isUsableFromTheCliByName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path x = dir.resolve("x.npy");
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] v = new float[3 * 64 * 64];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rnd.nextDouble(-2, 2);
+        }
+        dev.backlight.api.io.Npy.write(x, Tensor.of(Shape.of(1, 3, 64, 64), v));
+        var err = new java.io.StringWriter();
+        var cli = dev.backlight.cli.Backlight.commandLine();
+        cli.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int code = cli.execute("explain", "--method", "rectgrad", "--weights", "random", "--model", "densenet121",
+                "--out", dir.resolve("out").toString(), x.toString());
+        assertEquals(0, code, err.toString());
+        Tensor map = dev.backlight.api.io.Npy.read(dir.resolve("out/x.rectgrad.npy"));
+        assertEquals(Shape.of(1, 3, 64, 64), map.shape());
+    }
+
+    @Test
     void aThresholdBlocksSmallProducts() {
         RectGradRule strict = new RectGradRule(0.5f);
         assertEquals(0f, strict.backward(0.6f, 0.5f), 0f);
