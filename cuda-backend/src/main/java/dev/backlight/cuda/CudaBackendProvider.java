@@ -38,7 +38,8 @@ public final class CudaBackendProvider implements BackendProvider {
             return Availability.unavailable("kernels not built: this build of Backlight has no CUDA backend yet; "
                     + "the CPU backend computes the same maps");
         }
-        return Availability.unavailable("the CUDA backend is not implemented in this build");
+        return Availability.unavailable("the CUDA backend's compute path is not part of this build yet (kernels "
+                + Kernels.names().size() + " built); the CPU backend computes the same maps");
     }
 
     @Override
