@@ -38,8 +38,17 @@ public final class CudaBackendProvider implements BackendProvider {
             return Availability.unavailable("kernels not built: this build of Backlight has no CUDA backend yet; "
                     + "the CPU backend computes the same maps");
         }
-        return Availability.unavailable("the CUDA backend's compute path is not part of this build yet (kernels "
-                + Kernels.names().size() + " built); the CPU backend computes the same maps");
+        CudaLibraries libraries;
+        try {
+            libraries = CudaEnvironment.probe();
+        } catch (RuntimeException e) {
+            return Availability.unavailable("probing for CUDA libraries failed: " + e);
+        }
+        if (!libraries.complete()) {
+            return Availability.unavailable(libraries.describe());
+        }
+        return Availability.unavailable(libraries.describe() + "; but the CUDA backend's compute path is not part of this"
+                + " build yet: the CPU backend computes the same maps");
     }
 
     @Override
