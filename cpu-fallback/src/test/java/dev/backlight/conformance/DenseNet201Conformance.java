@@ -69,8 +69,12 @@ public abstract class DenseNet201Conformance {
 
     @AfterAll
     void stop() {
-        model.close();
-        backend.close();
+        if (model != null) {
+            model.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     private static Tensor images(int n, long seed) {

@@ -52,7 +52,9 @@ public abstract class MethodConformance {
 
     @AfterAll
     void stop() {
-        backend.close();
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     private CompiledModel compile(AttributionMethod method) {

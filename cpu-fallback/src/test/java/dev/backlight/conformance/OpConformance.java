@@ -47,7 +47,9 @@ public abstract class OpConformance {
 
     @AfterAll
     void stop() {
-        backend.close();
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     protected Backend backend() {
