@@ -38,10 +38,26 @@ class NativeLoadingTest {
         run(dir, List.of("gcc", "-shared", "-fPIC", "-o", "libcudnn.so.9", "-Wl,-soname,libcudnn.so.9",
                 "-Wl,--version-script=stub.map", "stub.c"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String out = run(dir, List.of(java, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = String.join(java.io.File.pathSeparator, codeSource(dev.backlight.cuda.stub.LoadJCudnnAgainstStub.class),
+                codeSource(dev.backlight.cuda.natives.JCudaNatives.class), codeSource(jcuda.jcudnn.JCudnn.class), codeSource(jcuda.Pointer.class),
+                codeSource(jcuda.jcublas.JCublas2.class), resourceSource("/lib/libJCudaDriver-12.6.0-linux-x86_64.so"),
+                resourceSource("/lib/libJCublas2-12.6.0-linux-x86_64.so"), resourceSource("/lib/libJCudnn-11.7.0-linux-x86_64.so"));
+        String out = run(dir, List.of(javaBin, "-Djava.io.tmpdir=" + tmp, "-cp", classPath,
                 "dev.backlight.cuda.stub.LoadJCudnnAgainstStub", dir.resolve("libcudnn.so.9").toString()));
         assertTrue(out.contains("version=90100"), out);
+    }
+
+    /** The folder or jar a class was loaded from (Maven's target/classes or a jar of the GPU check bundle). */
+    static String codeSource(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    /** The jar that holds a class-path resource. */
+    static String resourceSource(String resource) throws Exception {
+        String url = java.util.Objects.requireNonNull(NativeLoadingTest.class.getResource(resource), resource).toString();
+        String jar = url.substring("jar:".length(), url.indexOf("!/"));
+        return Path.of(new java.net.URI(jar)).toString();
     }
 
     @Test
