@@ -276,11 +276,7 @@ public abstract class OpConformance {
     }
 
     static Shape outputShape(Graph graph, int batch) {
-        int[] d = graph.outputShape().dims();
-        int[] full = new int[d.length + 1];
-        full[0] = batch;
-        System.arraycopy(d, 0, full, 1, d.length);
-        return Shape.of(full);
+        return outputShapeOfNode(graph, graph.output().id(), batch);
     }
 
     private static double dot(double[] a, double[] b) {
