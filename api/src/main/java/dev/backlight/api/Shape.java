@@ -24,12 +24,16 @@ public final class Shape {
      */
     public static Shape of(int... dims) {
         int[] copy = dims.clone();
-        long size = 1;
+        boolean empty = false;
         for (int d : copy) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(copy));
             }
-            size *= d;
+            empty |= d == 0;
+        }
+        long size = 1;
+        for (int i = 0; i < copy.length && !empty; i++) { // a zero anywhere makes any other sizes fine
+            size *= copy[i];
             if (size > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(
                         "shape " + Arrays.toString(copy) + " has more elements than a Java array can hold");

@@ -1,5 +1,6 @@
 package dev.backlight.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Gradient attribution maps (Guided Backpropagation, gradients, Deconvnet) for DenseNet.",
-        subcommands = {ExplainCommand.class, SanityCommand.class, InfoCommand.class},
+        subcommands = {ExplainCommand.class, SanityCommand.class, InfoCommand.class, AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure while running (bad input or weights file, backend, output folder)",
             "2:usage error (unknown or invalid option, value out of range)"})

@@ -1,25 +1,19 @@
 package dev.backlight.cli;
 
-import dev.backlight.api.BacklightException;
-import dev.backlight.api.Weights;
-import dev.backlight.api.backend.Backend;
-import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.BackendSelection;
-import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.Backends;
 import dev.backlight.api.method.AttributionMethod;
 import dev.backlight.api.method.AttributionMethods;
 import dev.backlight.api.method.Target;
 import dev.backlight.densenet.DenseNet;
 import dev.backlight.densenet.DenseNetConfig;
-import dev.backlight.densenet.imagenet.ImageNetLabels;
 import dev.backlight.densenet.imagenet.ImageNetPreprocessor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,13 +24,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code backlight explain}: attribution maps for images and {@code .npy} arrays.
+ * {@code backlight explain}: attribution maps for images (files, folders, globs) and {@code .npy}
+ * arrays, drawn as pictures people look at and written raw for programs.
  *
- * <p>The run has three stages so that a mistake costs nothing and leaves nothing behind: first
- * the options, the output names and the {@code --out} folder are checked and the backend is
- * selected; then every input and the weights are read and validated; only then is the folder
- * created, and the batches are computed, each batch's files written (atomically) as soon as it
- * is done.
+ * <p>This class checks the options (a mistake is a usage error and costs nothing): the inputs are
+ * expanded, the output names planned, the {@code --out} folder checked and the backend selected,
+ * giving an {@link ExplainPlan}. {@link ExplainRun} then loads the weights (a bad weights file
+ * fails the run before anything is computed) and explains the inputs batch by batch; a bad input
+ * is skipped, named at the end, and makes the exit code 1, while the others complete.
  */
 @Command(name = "explain",
         mixinStandardHelpOptions = true,
@@ -45,16 +40,15 @@ import picocli.CommandLine.Spec;
         description = {
             "Computes gradient attribution maps of a DenseNet's classes for images or .npy arrays.",
             "",
-            "For an image photo.jpg (resized to 256, centre-cropped to 224, ImageNet-normalised) it writes"
-                + " DIR/photo.<method>.png and prints the five most probable classes. For x.npy (float32 [N,3,H,W],"
-                + " already normalised) it writes DIR/x.logits.npy and DIR/x.<method>.npy, the raw maps.",
-            "With --top-k K > 1 each map file gets a .top<r> suffix per rank r. Every input also gets"
-                + " DIR/<stem>.explain.json, which says what was computed.",
+            "For an image photo.jpg (upright, resized to 256, centre-cropped to 224, ImageNet-normalised) it writes"
+                + " the pictures DIR/photo.<method>.<gray|heatmap|overlay>.png (see --render) and prints the five most"
+                + " probable classes. For x.npy (float32 [N,3,H,W], already normalised) it writes DIR/x.logits.npy and"
+                + " DIR/x.<method>.npy, the raw maps.",
+            "Folders are searched for images recursively; their outputs keep the sub-folders. With --top-k K > 1 each"
+                + " map file gets .top<r> after the method. Every input also gets DIR/<stem>.explain.json.",
+            "A bad input is skipped and named at the end (exit code 1); the others complete.",
             ""})
 public final class ExplainCommand implements Callable<Integer> {
-    /** Images run through the network together. */
-    static final int IMAGES_PER_BATCH = 8;
-
     private static final String WEIGHTS_HELP = "pass --weights FILE.safetensors (a torchvision DenseNet state dict, such as"
             + " timm's densenet201.tv_in1k model.safetensors, which uses torchvision names) or --weights random[:SEED]"
             + " to try the pipeline with seeded random weights";
@@ -66,12 +60,15 @@ public final class ExplainCommand implements Callable<Integer> {
     private VerboseOption verbose;
 
     @Parameters(paramLabel = "INPUT", arity = "1..*",
-            description = "Image files (.jpg .jpeg .png .bmp .gif) or float32 .npy arrays [N,3,H,W] (H, W >= 32).")
+            description = "Image files (.jpg .jpeg .png .bmp .gif .webp .tif), folders of them (searched recursively),"
+                    + " globs ('photos/**/*.jpg'), or float32 .npy arrays [N,3,H,W] (H, W >= 32).")
     private List<Path> inputs;
 
     @Option(names = "--weights", paramLabel = "FILE|random[:SEED]",
             description = "Weights: a safetensors file with torchvision state-dict names, or 'random' / 'random:SEED'"
-                    + " (seeded random weights; the maps then show nothing about a trained model). Required.")
+                    + " (seeded random weights; the maps then show nothing about a trained model). Default: the"
+                    + " pretrained DenseNet-201, downloaded once into $XDG_CACHE_HOME/backlight (BACKLIGHT_CACHE)"
+                    + " from " + PretrainedWeights.DENSENET201_URL + " (BACKLIGHT_WEIGHTS_URL).")
     private String weights;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "densenet201", completionCandidates = ModelNames.class,
@@ -101,6 +98,12 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "Output folder, created if missing (default: ${DEFAULT-VALUE}).")
     private Path out;
 
+    @Mixin
+    private RunOptions runOptions;
+
+    @Mixin
+    private RenderOptions renderOptions;
+
     /** Which classes to explain: one given class, or each image's top K (default top 1). */
     static final class TargetOptions {
         @Option(names = "--class", paramLabel = "N", required = true,
@@ -112,75 +115,60 @@ public final class ExplainCommand implements Callable<Integer> {
         private Integer topK;
     }
 
-    /** The options, checked: what to compute and where. */
-    private record Request(WeightsSource weights, DenseNetConfig config, AttributionMethod method, Target target,
-                           List<OutputNames> names, BackendSelection backend) {
-    }
-
     @Override
     public Integer call() {
         Logging.configure(verbose.enabled());
-        Logger log = LoggerFactory.getLogger(ExplainCommand.class);
-        Request request = check();
-        log.info("backend selection:\n{}", request.backend().report().stripTrailing());
-        try {
-            long start = System.nanoTime();
-            List<InputFile> loaded = new InputLoader(ImageNetPreprocessor.standard()).loadAll(inputs);
-            log.info("read {} inputs in {}", loaded.size(), Timing.seconds(start));
-            start = System.nanoTime();
-            Weights loadedWeights = request.weights().load(DenseNet.build(request.config(),
-                    ImageNetPreprocessor.DEFAULT_CROP, ImageNetPreprocessor.DEFAULT_CROP));
-            log.info("loaded weights {} in {}", request.weights().description(), Timing.seconds(start));
-            request.weights().warning().ifPresent(w -> {
-                spec.commandLine().getErr().println("WARNING: " + w);
-                spec.commandLine().getErr().flush();
-            });
-            OutputDirectory.prepare(out);
-            compute(request, loaded, loadedWeights);
-        } catch (OutOfMemoryError e) {
-            throw new BacklightException("out of memory (maximum heap " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MiB): give Java more with -Xmx (java -Xmx8g -jar backlight.jar ...), or explain fewer"
-                    + " or smaller inputs at a time", e);
-        }
-        return ExitCodes.OK;
+        ExplainPlan plan = check();
+        return new ExplainRun(plan, spec.commandLine().getOut(), spec.commandLine().getErr(), verbose.enabled()).execute();
     }
 
     /**
-     * Checks everything that needs no file content: the options (usage errors), the output names,
-     * the {@code --out} folder, and the backend.
+     * Checks everything that needs no file content: the options (usage errors), the inputs and
+     * their output names, the {@code --out} folder, and the backend.
      */
-    private Request check() {
-        WeightsSource weightsSource = weightsSource();
+    private ExplainPlan check() {
         DenseNetConfig config = config();
+        WeightsSource weightsSource = weightsSource(config);
         AttributionMethod attributionMethod = method(config);
         Target classes = target(config.numClasses());
         if (threads < 0) {
             throw usage("--threads " + threads + " is negative; give 0 (every core) or a positive count");
         }
-        List<OutputNames> names = outputNames(attributionMethod.id(), classes.perImage());
+        if (runOptions.batchSize() < 0) {
+            throw usage("--batch-size " + runOptions.batchSize() + " is negative; give 0 (automatic) or a positive count");
+        }
+        MapStyle style;
+        Set<RenderKind> renders;
+        int background;
+        Progress.Mode progress;
+        try {
+            style = renderOptions.style();
+            renders = renderOptions.renders();
+            background = renderOptions.background();
+            progress = runOptions.progress();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        InputExpander.Expansion expansion = InputExpander.expand(inputs);
+        List<Batch.Planned> planned = plan(expansion.inputs(), attributionMethod.id(), classes.perImage(), renders);
         OutputDirectory.check(out);
         BackendSelection selection = Backends.select(backend, attributionMethod.rule());
-        return new Request(weightsSource, config, attributionMethod, classes, names, selection);
+        if (weightsSource instanceof WeightsSource.Pretrained p) {
+            weightsSource = new WeightsSource.Pretrained(p.weights(), new WeightsDownload(progress, spec.commandLine().getErr()));
+        }
+        return new ExplainPlan(weightsSource, config, attributionMethod, classes, selection, threads, out, planned,
+                expansion.failures(), style, renders, runOptions, renderOptions.fullSize(), renderOptions.grid(),
+                background);
     }
 
-    private void compute(Request request, List<InputFile> inputFiles, Weights loadedWeights) {
-        ImageNetLabels labels = ImageNetLabels.load();
-        ExplainContext context = new ExplainContext(request.config().name(), request.weights(), request.method().id(),
-                describe(request.target()), request.backend().chosen().name());
-        try (Backend engine = request.backend().create(new BackendOptions(threads));
-             ModelCache models = new ModelCache(engine, request.config(), loadedWeights,
-                     new CompileOptions(request.method().observedNodes()))) {
-            new Explainer(request.method(), request.target(), models, new OutputWriter(out, context, labels),
-                    new SummaryPrinter(spec.commandLine().getOut(), context, labels), spec.commandLine().getErr(), labels)
-                    .run(Batch.plan(inputFiles, request.names(), IMAGES_PER_BATCH));
-        }
-    }
-
-    private WeightsSource weightsSource() {
-        if (weights == null || weights.isBlank()) {
-            throw usage("--weights is required: " + WEIGHTS_HELP);
-        }
+    private WeightsSource weightsSource(DenseNetConfig config) {
         try {
+            if (weights == null || weights.isBlank()) {
+                return PretrainedWeights.forModel(config.name())
+                        .<WeightsSource>map(p -> new WeightsSource.Pretrained(p, null))
+                        .orElseThrow(() -> usage("there are no default weights for --model " + config.name() + ": "
+                                + WEIGHTS_HELP));
+            }
             return WeightsSource.parse(weights.trim());
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -221,16 +209,18 @@ public final class ExplainCommand implements Callable<Integer> {
         return Target.topK(k);
     }
 
-    private String describe(Target t) {
-        return t instanceof Target.Classes c ? "class " + c.perImageClasses()[0] : "top-" + t.perImage();
-    }
-
-    private List<OutputNames> outputNames(String methodId, int ranks) {
+    private List<Batch.Planned> plan(List<InputSpec> found, String methodId, int ranks, Set<RenderKind> renders) {
+        List<OutputNames> names;
         try {
-            return OutputNames.planAll(inputs, methodId, ranks, out);
+            names = OutputNames.planAll(found, methodId, ranks, renders, runOptions.saveRaw(), renderOptions.fullSize(), out);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        List<Batch.Planned> planned = new ArrayList<>(found.size());
+        for (int i = 0; i < found.size(); i++) {
+            planned.add(new Batch.Planned(found.get(i), names.get(i)));
+        }
+        return planned;
     }
 
     private ParameterException usage(String message) {

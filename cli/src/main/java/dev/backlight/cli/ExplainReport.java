@@ -20,7 +20,7 @@ import java.util.Map;
  * weights, method, backend, target), for every image the explained classes by rank and the five
  * most probable classes (and the method's diagnostics, if any, per rank), the output file names,
  * and a {@code warning} when the weights are random.
- * Output names are relative to the report's folder.
+ * Output names are relative to the {@code --out} folder.
  */
 final class ExplainReport {
     private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -82,13 +82,30 @@ final class ExplainReport {
             out.writeStringField("logits", names.logits());
         }
         out.writeArrayFieldStart("maps");
-        for (int r = 0; r < names.maps().size(); r++) {
+        for (int r = 0; r < names.ranks().size(); r++) {
+            OutputNames.RankFiles files = names.ranks().get(r);
             out.writeStartObject();
             out.writeNumberField("rank", r + 1);
-            out.writeStringField("file", names.maps().get(r));
+            if (files.raw() != null) {
+                out.writeStringField("raw", files.raw());
+            }
+            writePictures(out, "pictures", files.pictures());
+            writePictures(out, "fullSize", files.fullSize());
             out.writeEndObject();
         }
         out.writeEndArray();
+    }
+
+    private static void writePictures(JsonGenerator out, String field, Map<RenderKind, String> pictures)
+            throws IOException {
+        if (pictures.isEmpty()) {
+            return;
+        }
+        out.writeObjectFieldStart(field);
+        for (Map.Entry<RenderKind, String> p : pictures.entrySet()) {
+            out.writeStringField(p.getKey().id(), p.getValue());
+        }
+        out.writeEndObject();
     }
 
     private static void writeImages(JsonGenerator out, InputResult result) throws IOException {
@@ -103,7 +120,6 @@ final class ExplainReport {
                 out.writeNumberField("rank", r + 1);
                 out.writeNumberField("class", a.targetClass(i, r));
                 out.writeStringField("label", ImageNetLabels.load().name(a.targetClass(i, r)));
-                out.writeStringField("file", result.names().maps().get(r));
                 out.writeEndObject();
             }
             out.writeEndArray();

@@ -6,19 +6,21 @@ import dev.backlight.api.method.Attribution;
 import dev.backlight.api.method.AttributionMethod;
 import dev.backlight.api.method.Target;
 import dev.backlight.densenet.imagenet.ImageNetLabels;
-import java.io.PrintWriter;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the batches of an {@code explain}: for each, one attribution on the model compiled for its
- * input size, then each input's files written and its summary printed. With more than one batch
- * a progress line per batch goes to stderr.
+ * Runs the batches of an {@code explain}: for each group of planned inputs, reads them (an input
+ * that cannot be read is recorded as a failure and the others go on), runs one attribution on the
+ * model compiled for their size, then writes each input's files, prints its summary, adds it to
+ * the run report and the grid, and advances the progress display.
  */
 final class Explainer {
     private static final Logger LOG = LoggerFactory.getLogger(Explainer.class);
@@ -27,46 +29,91 @@ final class Explainer {
     private final AttributionMethod method;
     private final Target target;
     private final ModelCache models;
+    private final InputLoader loader;
     private final OutputWriter writer;
     private final SummaryPrinter printer;
-    private final PrintWriter progress;
     private final ImageNetLabels labels;
+    private final RunReport report;
+    private final ContactSheet grid;
+    private final List<InputFailure> failures = new ArrayList<>();
 
-    Explainer(AttributionMethod method, Target target, ModelCache models, OutputWriter writer, SummaryPrinter printer,
-              PrintWriter progress, ImageNetLabels labels) {
+    /**
+     * @param grid the contact sheet to add every image to, or null
+     */
+    Explainer(AttributionMethod method, Target target, ModelCache models, InputLoader loader, OutputWriter writer,
+              SummaryPrinter printer, ImageNetLabels labels, RunReport report, ContactSheet grid) {
         this.method = method;
         this.target = target;
         this.models = models;
+        this.loader = loader;
         this.writer = writer;
         this.printer = printer;
-        this.progress = progress;
         this.labels = labels;
+        this.report = report;
+        this.grid = grid;
     }
 
-    /** Explains every batch, in order. */
-    void run(List<Batch> batches) {
-        for (int b = 0; b < batches.size(); b++) {
-            Batch batch = batches.get(b);
+    /**
+     * Explains every group, in order.
+     *
+     * @return the inputs that could not be read, in the order met
+     */
+    List<InputFailure> run(List<List<Batch.Planned>> groups, Progress progress) {
+        for (int g = 0; g < groups.size(); g++) {
+            Batch batch = load(groups.get(g), progress);
+            if (batch == null) {
+                continue;
+            }
             long start = System.nanoTime();
             CompiledModel model = models.forInput(batch.pixels().shape());
             Attribution attribution = method.attribute(model, batch.pixels(), target);
-            LOG.info("batch {}/{}: {} for {} image(s) on {} in {}", b + 1, batches.size(), method.id(), batch.count(),
+            long computeNanos = System.nanoTime() - start;
+            LOG.info("batch {}/{}: {} for {} image(s) on {} in {}", g + 1, groups.size(), method.id(), batch.count(),
                     attribution.backend(), Timing.seconds(start));
             int offset = 0;
             for (int i = 0; i < batch.inputs().size(); i++) {
                 InputFile input = batch.inputs().get(i);
                 Attribution part = slice(attribution, offset, offset + input.count());
-                InputResult result = new InputResult(input, batch.names().get(i), part, top(part));
-                writer.write(result);
+                InputResult result = new InputResult(input, batch.names().get(i), part, top(part),
+                        computeNanos * input.count() / batch.count());
+                long writeStart = System.nanoTime();
+                Map<RenderKind, BufferedImage> pictures = writer.write(result);
+                report.done(result, System.nanoTime() - writeStart);
                 printer.print(result);
+                if (grid != null && input.kind() == InputFile.Kind.IMAGE) {
+                    grid.add(input.crop(), pictures, caption(result));
+                }
+                progress.advance(1);
                 offset += input.count();
             }
-            if (batches.size() > 1) {
-                progress.println("batch " + (b + 1) + "/" + batches.size() + ": " + batch.count()
-                        + (batch.count() == 1 ? " image, " : " images, ") + Timing.seconds(start));
-                progress.flush();
+        }
+        return List.copyOf(failures);
+    }
+
+    /** Reads a group's inputs; null if none could be read. */
+    private Batch load(List<Batch.Planned> group, Progress progress) {
+        List<InputFile> inputs = new ArrayList<>(group.size());
+        List<OutputNames> names = new ArrayList<>(group.size());
+        for (Batch.Planned planned : group) {
+            try {
+                inputs.add(loader.load(planned.spec()));
+                names.add(planned.names());
+            } catch (RuntimeException e) {
+                InputFailure failure = InputFailure.of(planned.spec().path(), e);
+                LOG.info("skipping {}: {}", planned.spec().path(), failure.message());
+                failures.add(failure);
+                report.failed(failure);
+                progress.advance(1);
             }
         }
+        return inputs.isEmpty() ? null : Batch.of(inputs, names);
+    }
+
+    private String caption(InputResult result) {
+        Prediction best = result.top5().get(0).get(0);
+        int explained = result.attribution().targetClass(0, 0);
+        return String.format(Locale.ROOT, "%s  top-1: %s %.3f; map of %d %s", InputFile.fileName(result.input().path()),
+                best.label(), best.probability(), explained, labels.name(explained));
     }
 
     private List<List<Prediction>> top(Attribution a) {

@@ -2,6 +2,7 @@ package dev.backlight.cli;
 
 import dev.backlight.api.BackendUnavailableException;
 import dev.backlight.api.backend.Availability;
+import dev.backlight.api.backend.BackendDetail;
 import dev.backlight.api.backend.BackendProvider;
 import dev.backlight.api.backend.Backends;
 import dev.backlight.api.method.AttributionMethod;
@@ -18,9 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code backlight info}: the version, the Java runtime, the processors and heap, every backend
- * provider found with its availability, the automatic backend selection, and the attribution
- * methods and ReLU rules found. It fails only on a broken installation.
+ * {@code backlight info}: the version, the Java runtime, the CPU cores and heap, every backend
+ * provider found with its availability and reason and the details it found (for CUDA: driver,
+ * GPU, cuDNN and cuBLAS, as its provider reports them), the automatic backend selection, and the
+ * attribution methods and ReLU rules found. It fails only on a broken installation.
  */
 @Command(name = "info",
         mixinStandardHelpOptions = true,
@@ -44,7 +46,7 @@ public final class InfoCommand implements Callable<Integer> {
                 + System.getProperty("java.home"));
         out.println("os         " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
-        out.println("processors " + runtime.availableProcessors());
+        out.println("cpu cores  " + runtime.availableProcessors());
         out.println(String.format(Locale.ROOT, "max heap   %.1f GiB", runtime.maxMemory() / (double) (1L << 30)));
 
         out.println();
@@ -57,6 +59,9 @@ public final class InfoCommand implements Callable<Integer> {
             Availability a = availability(p);
             out.println(String.format(Locale.ROOT, "  %-6s priority %3d  %-11s %s", p.name(), p.priority(),
                     a.available() ? "available" : "unavailable", a.reason()));
+            for (BackendDetail d : details(p)) {
+                out.println(String.format(Locale.ROOT, "           %-14s %s", d.name(), d.value()));
+            }
         }
         out.println();
         out.println("selection for 'auto':");
@@ -75,6 +80,14 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("ReLU rules: " + String.join(", ", ReluRules.ids()));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private static List<BackendDetail> details(BackendProvider p) {
+        try {
+            return p.details();
+        } catch (RuntimeException | LinkageError e) {
+            return List.of(new BackendDetail("details", "its probe failed: " + e));
+        }
     }
 
     private static Availability availability(BackendProvider p) {

@@ -2,6 +2,8 @@ package dev.backlight.cli;
 
 import dev.backlight.api.InputFormatException;
 import dev.backlight.api.Tensor;
+import dev.backlight.densenet.imagenet.CropBox;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -11,21 +13,26 @@ import java.util.Set;
  * One input of {@code explain}, loaded and checked: an image (preprocessed to {@code [1, 3, 224,
  * 224]}) or a {@code .npy} array of already normalised images {@code [N, 3, H, W]}.
  *
- * @param path the file as the user named it
- * @param kind image or array
+ * @param spec the file and where its outputs go
  * @param pixels the network input, {@code [N, 3, H, W]}
+ * @param crop for an image, the resized and cropped picture the model saw; null for an array
+ * @param box for an image, where the crop lies in the source image; null for an array
+ * @param source for an image, the whole upright source picture, kept only when maps are placed
+ *     on it ({@code --full-size}); null otherwise
+ * @param loadNanos how long reading and preprocessing took
  */
-record InputFile(Path path, Kind kind, Tensor pixels) {
+record InputFile(InputSpec spec, Tensor pixels, BufferedImage crop, CropBox box, BufferedImage source,
+                 long loadNanos) {
 
     /** What kind of file an input is, by its extension. */
     enum Kind {
-        /** An image file: a PNG map is written for it. */
+        /** An image file: pictures of its maps are written for it. */
         IMAGE,
         /** A float32 {@code .npy} array: raw {@code .npy} logits and maps are written for it. */
         ARRAY;
 
         /** Extensions read as images (whatever {@link dev.backlight.densenet.imagenet.ImageLoader} decodes). */
-        static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+        static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "webp", "tif", "tiff");
 
         /**
          * The kind of {@code path}, by its extension (case ignored).
@@ -33,22 +40,45 @@ record InputFile(Path path, Kind kind, Tensor pixels) {
          * @throws InputFormatException for any other extension
          */
         static Kind of(Path path) {
+            Kind kind = ofOrNull(path);
+            if (kind == null) {
+                throw new InputFormatException(unknownKindMessage(path));
+            }
+            return kind;
+        }
+
+        /** The kind of {@code path} by its extension, or null if it is neither an image nor an array. */
+        static Kind ofOrNull(Path path) {
             String extension = extension(path);
             if (extension.equals("npy")) {
                 return ARRAY;
             }
-            if (IMAGE_EXTENSIONS.contains(extension)) {
-                return IMAGE;
-            }
-            throw new InputFormatException(path + ": cannot tell what this input is from its name;"
-                    + " give image files (.jpg, .jpeg, .png, .bmp, .gif) or .npy float32 arrays [N, 3, H, W]");
+            return IMAGE_EXTENSIONS.contains(extension) ? IMAGE : null;
+        }
+
+        /** Why {@code path} is not an input. */
+        static String unknownKindMessage(Path path) {
+            return path + ": cannot tell what this input is from its name; give image files (.jpg, .jpeg, .png,"
+                    + " .bmp, .gif, .webp, .tif), folders of them, or .npy float32 arrays [N, 3, H, W]";
         }
     }
 
     InputFile {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(pixels, "pixels");
+        if (spec.kind() == Kind.IMAGE && (crop == null || box == null)) {
+            throw new IllegalArgumentException("an image input needs its crop and crop box: " + spec.path());
+        }
+    }
+
+    /** The file as found. */
+    Path path() {
+        return spec.path();
+    }
+
+    /** Image or array. */
+    Kind kind() {
+        return spec.kind();
     }
 
     /** The number of images in this input. */
@@ -58,7 +88,7 @@ record InputFile(Path path, Kind kind, Tensor pixels) {
 
     /** The file name without its last extension: {@code photo} for {@code photo.jpg}. */
     String stem() {
-        return stem(path);
+        return stem(path());
     }
 
     /** The file name of {@code path} without its last extension. */

@@ -4,69 +4,84 @@ import dev.backlight.api.InputFormatException;
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.io.Npy;
+import dev.backlight.densenet.imagenet.CropBox;
 import dev.backlight.densenet.imagenet.ImageLoader;
 import dev.backlight.densenet.imagenet.ImageNetPreprocessor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Reads and checks every input of {@code explain} before anything is computed: images are decoded
- * and preprocessed as torchvision does (resize 256, centre crop 224, normalise); arrays must be
- * float32 {@code [N, 3, H, W]} with H and W at least {@value #MIN_SIDE} and finite values.
+ * Reads and checks one input of {@code explain}: an image is decoded upright (alpha on the
+ * background colour) and preprocessed as torchvision does (resize 256, centre crop 224,
+ * normalise); an array must be float32 {@code [N, 3, H, W]} with H and W at least {@value
+ * #MIN_SIDE} and finite values.
  */
 final class InputLoader {
     /** The smallest height and width DenseNet's five downsamplings accept. */
     static final int MIN_SIDE = 32;
 
     private final ImageNetPreprocessor preprocessor;
+    private final int background;
+    private final boolean keepSource;
 
+    /** A loader with the default background (white) that keeps no source images. */
     InputLoader(ImageNetPreprocessor preprocessor) {
-        this.preprocessor = preprocessor;
+        this(preprocessor, ImageLoader.DEFAULT_BACKGROUND, false);
     }
 
     /**
-     * Loads every input, in order.
-     *
-     * @throws InputFormatException naming the first input that cannot be used and why
+     * @param background the colour under transparent pixels, {@code 0xRRGGBB}
+     * @param keepSource whether to keep each whole source image (to place maps on it)
      */
-    List<InputFile> loadAll(List<Path> paths) {
-        List<InputFile> inputs = new ArrayList<>(paths.size());
-        for (Path path : paths) {
-            inputs.add(load(path));
-        }
-        return inputs;
+    InputLoader(ImageNetPreprocessor preprocessor, int background, boolean keepSource) {
+        this.preprocessor = preprocessor;
+        this.background = background;
+        this.keepSource = keepSource;
     }
 
-    /** Loads one input; see {@link #loadAll}. */
+    /**
+     * Loads the input {@code path}, its kind told by its extension.
+     *
+     * @throws InputFormatException naming the input and why it cannot be used
+     */
     InputFile load(Path path) {
-        InputFile.Kind kind = InputFile.Kind.of(path);
-        Tensor pixels = kind == InputFile.Kind.IMAGE ? image(path) : array(path);
-        return new InputFile(path, kind, pixels);
+        return load(new InputSpec(path, Path.of(""), InputFile.Kind.of(path)));
     }
 
-    private Tensor image(Path path) {
-        BufferedImage image = ImageLoader.read(path);
+    /**
+     * Loads one input.
+     *
+     * @throws InputFormatException naming the input and why it cannot be used
+     */
+    InputFile load(InputSpec spec) {
+        long start = System.nanoTime();
+        if (spec.kind() == InputFile.Kind.ARRAY) {
+            Tensor array = array(spec);
+            return new InputFile(spec, array, null, null, null, System.nanoTime() - start);
+        }
+        BufferedImage image = ImageLoader.read(spec.path(), background);
         try {
-            return preprocessor.toTensor(image);
+            CropBox box = preprocessor.cropBox(image.getWidth(), image.getHeight());
+            BufferedImage crop = preprocessor.resizeAndCrop(image);
+            Tensor pixels = preprocessor.normalise(crop);
+            return new InputFile(spec, pixels, crop, box, keepSource ? image : null, System.nanoTime() - start);
         } catch (IllegalArgumentException e) {
-            throw new InputFormatException("cannot preprocess image " + path + ": " + e.getMessage(), e);
+            throw new InputFormatException("cannot preprocess image " + spec.path() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Tensor array(Path path) {
-        Tensor t = Npy.read(path);
+    private static Tensor array(InputSpec spec) {
+        Tensor t = Npy.read(spec.path());
         Shape s = t.shape();
         if (s.rank() != 4 || s.dim(1) != 3 || s.dim(0) < 1 || s.dim(2) < MIN_SIDE || s.dim(3) < MIN_SIDE) {
-            throw new InputFormatException(path + " holds an array of shape " + s + "; explain needs float32 [N, 3, H, W]"
-                    + " (N >= 1 normalised RGB images, H and W at least " + MIN_SIDE + ")");
+            throw new InputFormatException(spec.path() + " holds an array of shape " + s + "; explain needs float32"
+                    + " [N, 3, H, W] (N >= 1 normalised RGB images, H and W at least " + MIN_SIDE + ")");
         }
         float[] v = t.data();
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new InputFormatException(path + " holds a non-finite value (" + v[i] + ") at flat index " + i
-                        + "; inputs must be finite normalised pixel values");
+                throw new InputFormatException(spec.path() + " holds a non-finite value (" + v[i] + ") at flat index "
+                        + i + "; inputs must be finite normalised pixel values");
             }
         }
         return t;

@@ -2,35 +2,92 @@ package dev.backlight.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The names of the files {@code explain} writes for one input, derived from its stem: for {@code
- * photo.jpg} the map {@code photo.<method>.png} (or {@code photo.<method>.top<r>.png} for each rank
- * r of a top-k with k > 1); for {@code x.npy} the logits {@code x.logits.npy} and the maps {@code
- * x.<method>.npy} (or {@code .top<r>.npy}); for both the report {@code <stem>.explain.json}.
+ * The names of the files {@code explain} writes for one input, relative to {@code --out} and
+ * derived from its stem and output folder. For {@code photo.jpg} and rank r of K: the pictures
+ * {@code photo.<method>.<kind>.png} for each {@link RenderKind}, and with {@code --save-raw} the
+ * raw map {@code photo.<method>.npy}, and with {@code --full-size} the pictures placed on the
+ * whole photo, {@code photo.<method>.<kind>.full.png}; for {@code x.npy} the logits {@code x.logits.npy} and the raw
+ * maps {@code x.<method>.npy}. With K > 1 every map name gets {@code .top<r>} after the method.
+ * Every input also gets the report {@code <stem>.explain.json}.
  *
  * @param logits the logits file, or null for an image
- * @param maps the map file of each rank, best first
+ * @param ranks the map files of each rank, best first
  * @param report the JSON report
  */
-record OutputNames(String logits, List<String> maps, String report) {
+record OutputNames(String logits, List<RankFiles> ranks, String report) {
     OutputNames {
-        maps = List.copyOf(maps);
+        ranks = List.copyOf(ranks);
     }
 
-    /** The names for one input. */
-    static OutputNames of(Path input, InputFile.Kind kind, String method, int ranks) {
-        String stem = InputFile.stem(input);
-        String extension = kind == InputFile.Kind.IMAGE ? ".png" : ".npy";
-        List<String> maps = new ArrayList<>(ranks);
-        for (int r = 1; r <= ranks; r++) {
-            maps.add(stem + "." + method + (ranks == 1 ? "" : ".top" + r) + extension);
+    /**
+     * The map files of one rank.
+     *
+     * @param raw the raw {@code .npy} map, or null if none is written
+     * @param pictures the PNG pictures at crop resolution, by kind, in kind order
+     * @param fullSize the PNG pictures placed on the whole source image, by kind ({@code
+     *     --full-size}; empty otherwise)
+     */
+    record RankFiles(String raw, Map<RenderKind, String> pictures, Map<RenderKind, String> fullSize) {
+        RankFiles {
+            pictures = ordered(pictures);
+            fullSize = ordered(fullSize);
         }
-        String logits = kind == InputFile.Kind.ARRAY ? stem + ".logits.npy" : null;
-        return new OutputNames(logits, maps, stem + ".explain.json");
+
+        private static Map<RenderKind, String> ordered(Map<RenderKind, String> names) {
+            Map<RenderKind, String> ordered = new EnumMap<>(RenderKind.class);
+            ordered.putAll(names);
+            return Collections.unmodifiableMap(ordered);
+        }
+
+        /** Every file of the rank, raw map first. */
+        List<String> all() {
+            List<String> names = new ArrayList<>();
+            if (raw != null) {
+                names.add(raw);
+            }
+            names.addAll(pictures.values());
+            names.addAll(fullSize.values());
+            return names;
+        }
+    }
+
+    /**
+     * The names for one input.
+     *
+     * @param renders the pictures drawn of an image's maps
+     * @param saveRaw whether an image's raw maps are written too (an array's always are)
+     * @param fullSize whether an image's pictures (except {@code rgb}) are also placed on the whole source
+     */
+    static OutputNames of(InputSpec input, String method, int ranks, Set<RenderKind> renders, boolean saveRaw,
+                          boolean fullSize) {
+        String folder = input.outputFolder().toString().isEmpty()
+                ? "" : input.outputFolder().toString().replace('\\', '/') + "/";
+        String stem = folder + InputFile.stem(input.path());
+        boolean image = input.kind() == InputFile.Kind.IMAGE;
+        List<RankFiles> files = new ArrayList<>(ranks);
+        for (int r = 1; r <= ranks; r++) {
+            String map = stem + "." + method + (ranks == 1 ? "" : ".top" + r);
+            Map<RenderKind, String> pictures = new EnumMap<>(RenderKind.class);
+            Map<RenderKind, String> full = new EnumMap<>(RenderKind.class);
+            if (image) {
+                for (RenderKind kind : renders) {
+                    pictures.put(kind, map + "." + kind.id() + ".png");
+                    if (fullSize && kind != RenderKind.RGB) {
+                        full.put(kind, map + "." + kind.id() + ".full.png");
+                    }
+                }
+            }
+            files.add(new RankFiles(!image || saveRaw ? map + ".npy" : null, pictures, full));
+        }
+        return new OutputNames(image ? null : stem + ".logits.npy", files, stem + ".explain.json");
     }
 
     /** Every file name, report last. */
@@ -39,38 +96,38 @@ record OutputNames(String logits, List<String> maps, String report) {
         if (logits != null) {
             names.add(logits);
         }
-        names.addAll(maps);
+        ranks.forEach(r -> names.addAll(r.all()));
         names.add(report);
         return names;
     }
 
     /**
      * The names for every input, checked: no two inputs may write the same file (two inputs with
-     * the same stem) and no output may replace an input.
+     * the same stem in the same output folder) and no output may replace an input.
      *
      * @throws IllegalArgumentException naming the clashing inputs
-     * @throws dev.backlight.api.InputFormatException if an input's kind cannot be told from its name
      */
-    static List<OutputNames> planAll(List<Path> inputs, String method, int ranks, Path outDir) {
+    static List<OutputNames> planAll(List<InputSpec> inputs, String method, int ranks, Set<RenderKind> renders,
+                                     boolean saveRaw, boolean fullSize, Path outDir) {
         Map<String, Path> writer = new HashMap<>();
         Map<Path, Path> inputsByLocation = new HashMap<>();
-        for (Path input : inputs) {
-            inputsByLocation.put(input.toAbsolutePath().normalize(), input);
+        for (InputSpec input : inputs) {
+            inputsByLocation.put(input.path().toAbsolutePath().normalize(), input.path());
         }
         List<OutputNames> plan = new ArrayList<>(inputs.size());
-        for (Path input : inputs) {
-            OutputNames names = of(input, InputFile.Kind.of(input), method, ranks);
+        for (InputSpec input : inputs) {
+            OutputNames names = of(input, method, ranks, renders, saveRaw, fullSize);
             for (String name : names.all()) {
-                Path earlier = writer.putIfAbsent(name, input);
+                Path earlier = writer.putIfAbsent(name, input.path());
                 if (earlier != null) {
-                    throw new IllegalArgumentException("inputs " + earlier + " and " + input + " would both write "
+                    throw new IllegalArgumentException("inputs " + earlier + " and " + input.path() + " would both write "
                             + name + " (outputs are named after the input's file name without extension); rename one"
                             + " or explain them in separate runs with different --out folders");
                 }
                 Path replaced = inputsByLocation.get(outDir.resolve(name).toAbsolutePath().normalize());
                 if (replaced != null) {
-                    throw new IllegalArgumentException("the output " + name + " for " + input + " would replace the input "
-                            + replaced + "; choose another --out folder");
+                    throw new IllegalArgumentException("the output " + name + " for " + input.path()
+                            + " would replace the input " + replaced + "; choose another --out folder");
                 }
             }
             plan.add(names);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Where {@code explain}'s weights come from, as {@code --weights} names it: a safetensors file with
  * torchvision state-dict names, or {@code random[:SEED]} for seeded random values (a file literally
- * called {@code random} is named {@code ./random}).
+ * called {@code random} is named {@code ./random}); without {@code --weights}, the model's
+ * pretrained weights, downloaded once into the cache ({@link Pretrained}).
  */
 sealed interface WeightsSource {
     /** The one-line banner drawn on maps made with random weights (also their PNG "Warning" text). */
@@ -111,6 +112,24 @@ sealed interface WeightsSource {
         @Override
         public Weights load(Graph graph) {
             return RandomWeights.generate(graph, seed);
+        }
+    }
+
+    /** The model's default pretrained weights, downloaded into the cache on first use. */
+    record Pretrained(PretrainedWeights weights, WeightsDownload download) implements WeightsSource {
+        @Override
+        public String description() {
+            return "pretrained " + weights.model() + " from " + weights.url();
+        }
+
+        @Override
+        public Optional<String> warning() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Weights load(Graph graph) {
+            return new File(download.fetch(weights)).load(graph);
         }
     }
 }

@@ -1,7 +1,9 @@
 /**
  * The {@code backlight} command line: {@link dev.backlight.cli.Backlight} with the subcommands
- * {@link dev.backlight.cli.ExplainCommand} (attribution maps for images and {@code .npy} arrays)
- * and {@link dev.backlight.cli.InfoCommand} (version, runtime, backends, methods). Exit codes are
- * in {@link dev.backlight.cli.ExitCodes}; failures print one {@code backlight: error:} line.
+ * {@link dev.backlight.cli.ExplainCommand} (attribution maps, pictures and reports for images,
+ * folders, globs and {@code .npy} arrays, run by {@link dev.backlight.cli.ExplainRun}), {@link
+ * dev.backlight.cli.InfoCommand} (version, runtime, backends, methods) and picocli's {@code
+ * generate-completion}. Exit codes are in {@link dev.backlight.cli.ExitCodes}; failures print
+ * {@code backlight: error:} lines.
  */
 package dev.backlight.cli;

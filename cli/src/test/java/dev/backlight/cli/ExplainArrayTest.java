@@ -159,11 +159,55 @@ class ExplainArrayTest {
                 "--out", out.toString(), array.toString(), second.toString());
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("batch 1/2: 2 images, "), r::toString);
-        assertTrue(r.err().contains("batch 2/2: 1 image, "), r::toString);
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("explain: 2/2 files (100%), ")), r::toString);
         assertEquals(List.of("x.explain.json", "x.gradient.npy", "x.logits.npy", "y.explain.json", "y.gradient.npy",
                 "y.logits.npy"), TestData.contents(out));
         assertEquals(Shape.of(1, 3, 32, 32), Npy.read(out.resolve("y.gradient.npy")).shape());
+    }
+
+    /**
+     * Input and output by the {@code .npy} specification itself: a version 2.0 input (4-byte
+     * header length) gives the same maps, and the outputs are {@code <f4}, C order, with the data
+     * aligned to 64 bytes; with NumPy installed, {@code np.load} reads them too.
+     */
+    @Test
+    void npyVersion2InputAndSpecCompliantOutputs(@TempDir Path out, @TempDir Path in) throws Exception {
+        Path v2 = in.resolve("x.npy");
+        NpyFormat.write(v2, 2, SHAPE.dims(), input.data());
+
+        Cli.Result r = Cli.run("explain", "--weights", "random:" + SEED, "--model", "densenet121", "--out", out.toString(),
+                v2.toString());
+
+        assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+        NpyFormat.Parsed map = NpyFormat.parse(out.resolve("x.guided-backprop.npy"));
+        assertEquals("<f4", map.descr());
+        assertFalse(map.fortran());
+        assertEquals(List.of(2, 3, 64, 64), java.util.Arrays.stream(map.shape()).boxed().toList());
+        assertClose(top1.map(0), Tensor.of(SHAPE, map.data()), "map of a version 2.0 input");
+        NpyFormat.Parsed logits = NpyFormat.parse(out.resolve("x.logits.npy"));
+        assertClose(top1.logits(), Tensor.of(Shape.of(2, 1000), logits.data()), "logits");
+
+        assumeTrue(numpyAvailable(), "NumPy is not installed (/usr/bin/python3 -c 'import numpy')");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import numpy as np, sys; a = np.load(sys.argv[1]); "
+                        + "assert a.dtype == np.dtype('<f4') and a.flags['C_CONTIGUOUS'] and a.shape == (2, 3, 64, 64); "
+                        + "print(repr(float(a.astype(np.float64).sum())))",
+                out.resolve("x.guided-backprop.npy").toString()).redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.waitFor(), printed);
+        double sum = 0;
+        for (float v : map.data()) {
+            sum += v;
+        }
+        assertEquals(sum, Double.parseDouble(printed), 1e-9 * Math.max(1, Math.abs(sum)), "NumPy's sum of the map");
+    }
+
+    private static boolean numpyAvailable() {
+        try {
+            return new ProcessBuilder("/usr/bin/python3", "-c", "import numpy").start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** The explained class of every image and rank, from the report. */

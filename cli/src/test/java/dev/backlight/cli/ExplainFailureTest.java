@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every way {@code explain} refuses to run: the exit code (2 for command-line mistakes, 1 for
  * anything else), exactly one {@code backlight: error:} line naming the problem, and an output
- * folder left empty, without temporary files.
+ * folder left empty, without temporary files. A bad input among good ones fails only itself.
  *
  * <p>{@code --backend nosuch} exits 1, not 2: backends are discovered at run time, so an unknown
  * name means the same as an unavailable backend (its jar is not on the class path).
@@ -127,7 +127,22 @@ class ExplainFailureTest {
         Path fake = files.resolve("fake.jpg");
         Files.writeString(fake, "this is not a JPEG\n");
 
-        explain(out, "--weights", "random", goodArray.toString(), fake.toString()).expect(ExitCodes.FAILURE, fake.toString());
+        explain(out, "--weights", "random", fake.toString()).expect(ExitCodes.FAILURE, fake.toString());
+    }
+
+    @Test
+    void aBadInputIsSkippedAndTheOthersComplete(@TempDir Path out) throws IOException {
+        Path fake = files.resolve("fake2.jpg");
+        Files.writeString(fake, "this is not a JPEG\n");
+
+        Cli.Result r = Cli.run("explain", "--model", "densenet121", "--out", out.toString(), "--weights", "random",
+                fake.toString(), goodArray.toString());
+
+        assertEquals(ExitCodes.FAILURE, r.exitCode(), r::toString);
+        assertEquals(1, r.errorLines().size(), r::toString);
+        assertTrue(r.errorLines().get(0).contains(fake.toString()), r::toString);
+        assertTrue(r.err().contains("1 of 2 inputs failed"), r::toString);
+        assertEquals(List.of("x.explain.json", "x.guided-backprop.npy", "x.logits.npy"), TestData.contents(out));
     }
 
     @Test
@@ -206,6 +221,20 @@ class ExplainFailureTest {
     @Test
     void negativeThreads(@TempDir Path out) {
         explain(out, "--weights", "random", "--threads", "-1", goodArray.toString()).expect(ExitCodes.USAGE, "--threads");
+    }
+
+    @Test
+    void badDrawingAndRunOptions(@TempDir Path out) {
+        String x = goodArray.toString();
+        explain(out, "--weights", "random", "--sign", "both", x).expect(ExitCodes.USAGE, "--sign both", "signed");
+        explain(out, "--weights", "random", "--reduce", "mean", x).expect(ExitCodes.USAGE, "--reduce mean", "max-abs");
+        explain(out, "--weights", "random", "--clip-percentile", "0", x).expect(ExitCodes.USAGE, "--clip-percentile");
+        explain(out, "--weights", "random", "--overlay-alpha", "1.5", x).expect(ExitCodes.USAGE, "--overlay-alpha");
+        explain(out, "--weights", "random", "--colormap", "jet", x).expect(ExitCodes.USAGE, "--colormap jet", "viridis");
+        explain(out, "--weights", "random", "--render", "heatmap,pie", x).expect(ExitCodes.USAGE, "pie", "overlay");
+        explain(out, "--weights", "random", "--background", "#12345", x).expect(ExitCodes.USAGE, "--background");
+        explain(out, "--weights", "random", "--progress", "fancy", x).expect(ExitCodes.USAGE, "--progress fancy");
+        explain(out, "--weights", "random", "--batch-size", "-2", x).expect(ExitCodes.USAGE, "--batch-size -2");
     }
 
     @Test

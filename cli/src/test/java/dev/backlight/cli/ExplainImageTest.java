@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code explain} on a photo: a 224×224 PNG map, the top-5 on stdout, random-weights warnings. */
+/** {@code explain} on a photo: 224×224 PNG pictures of the map, the top-5 on stdout, random-weights warnings. */
 class ExplainImageTest {
     private static final Pattern RANK = Pattern.compile("^  ([1-5])\\.  +(\\d{1,3}) (.+?) +(\\d\\.\\d{4})$");
 
@@ -24,7 +24,8 @@ class ExplainImageTest {
                 lion.toString());
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertEquals(List.of("lion.explain.json", "lion.guided-backprop.png"), TestData.contents(out));
+        assertEquals(List.of("lion.explain.json", "lion.guided-backprop.gray.png", "lion.guided-backprop.heatmap.png",
+                "lion.guided-backprop.overlay.png"), TestData.contents(out));
 
         List<String> lines = r.out().lines().toList();
         assertEquals(6, lines.size(), r::toString);
@@ -46,7 +47,7 @@ class ExplainImageTest {
         assertTrue(sum <= 1 + 5 * 0.00005, "top-5 probabilities sum to " + sum);
         assertTrue(lines.get(0).contains("class " + topClass + " "), "the header names the top class: " + lines);
 
-        Path png = out.resolve("lion.guided-backprop.png");
+        Path png = out.resolve("lion.guided-backprop.gray.png");
         BufferedImage map = PngText.read(png);
         assertEquals(224, map.getWidth());
         assertEquals(224, map.getHeight());

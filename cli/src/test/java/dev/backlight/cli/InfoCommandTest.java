@@ -19,6 +19,16 @@ class InfoCommandTest {
         assertTrue(r.out().contains("guided-backprop"), r::toString);
         assertTrue(r.out().contains("ReLU rules: "), r::toString);
         assertTrue(r.out().contains("java "), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu cores\\s+\\d+")), r::toString);
+    }
+
+    @Test
+    void completionScriptCoversTheSubcommandsAndOptions() {
+        Cli.Result r = Cli.run("generate-completion");
+
+        assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("complete -F _complete_backlight"), r::toString);
+        assertTrue(r.out().contains("explain") && r.out().contains("--clip-percentile"), "explain's options are missing");
     }
 
     @Test
@@ -36,7 +46,9 @@ class InfoCommandTest {
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
         for (String option : new String[] {"--weights", "--model", "--method", "--class", "--top-k", "--backend",
-            "--threads", "--out", "--verbose"}) {
+            "--threads", "--out", "--verbose", "--batch-size", "--resume", "--save-raw", "--report", "--progress",
+            "--render", "--reduce", "--sign", "--clip-percentile", "--colormap", "--overlay-alpha", "--full-size",
+            "--grid", "--background"}) {
             assertTrue(r.out().contains(option), option + " missing from:\n" + r.out());
         }
     }

@@ -51,6 +51,34 @@ final class Json {
         return values;
     }
 
+    /**
+     * The values of the string field {@code field} of the objects in every array named {@code
+     * array}, anywhere in the document, in order.
+     */
+    static List<String> strings(Path file, String array, String field) {
+        List<String> values = new ArrayList<>();
+        try (JsonParser p = FACTORY.createParser(file.toFile())) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.START_ARRAY && array.equals(p.currentName())) {
+                    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                        expect(e, JsonToken.START_OBJECT);
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String name = p.currentName();
+                            JsonToken value = p.nextToken();
+                            if (name.equals(field) && value == JsonToken.VALUE_STRING) {
+                                values.add(p.getText());
+                            }
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot parse " + file, e);
+        }
+        return values;
+    }
+
     /** Reads an array of objects up to its end, collecting {@code field} of each. */
     private static void collect(JsonParser p, String field, List<Integer> values) throws IOException {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {

@@ -1,6 +1,7 @@
 package dev.backlight.cpu;
 
 import dev.backlight.api.Weights;
+import dev.backlight.api.WeightsCheck;
 import dev.backlight.api.backend.Backend;
 import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.CompiledModel;
@@ -12,8 +13,14 @@ import java.util.Set;
 /**
  * The pure-Java backend: owns a pool of worker threads shared by the models it compiles. Results
  * are bit-identical for every thread count.
+ *
+ * <p>Thread-safe. {@link #close()} closes the models still open, says so in a
+ * {@link System.Logger.Level#WARNING} on the logger named after this class (a model left open is
+ * a leak in the caller), and stops the worker threads, waiting for them to end.
  */
 public final class CpuBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger(CpuBackend.class.getName());
+
     private final Workers workers;
     private final Set<CpuModel> models = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
@@ -36,11 +43,16 @@ public final class CpuBackend implements Backend {
         return workers.threads();
     }
 
+    /** The name prefix of this backend's worker threads; for tests that check none survives close. */
+    String threadNamePrefix() {
+        return workers.namePrefix();
+    }
+
     @Override
-    public synchronized CompiledModel compile(Graph graph, Weights weights, CompileOptions options) {
-        if (closed) {
-            throw new IllegalStateException("this CPU backend is closed");
-        }
+    public CompiledModel compile(Graph graph, Weights weights, CompileOptions options) {
+        requireOpen();
+        // Planning copies every weight; it runs outside the lock so that threads compile in parallel.
+        WeightsCheck.requireUsable(graph, weights);
         ExecutionPlan plan = new ExecutionPlan(graph, weights, options.observedNodes());
         CpuModel[] self = new CpuModel[1];
         self[0] = new CpuModel(plan, workers, () -> {
@@ -48,8 +60,17 @@ public final class CpuBackend implements Backend {
                 models.remove(self[0]);
             }
         });
-        models.add(self[0]);
+        synchronized (this) {
+            requireOpen();
+            models.add(self[0]);
+        }
         return self[0];
+    }
+
+    private synchronized void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this CPU backend is closed");
+        }
     }
 
     @Override
@@ -61,6 +82,11 @@ public final class CpuBackend implements Backend {
             }
             closed = true;
             open = models.toArray(new CpuModel[0]);
+        }
+        if (open.length > 0) {
+            LOG.log(System.Logger.Level.WARNING, "closing the CPU backend: " + open.length + " compiled model"
+                    + (open.length == 1 ? " was" : "s were") + " still open and " + (open.length == 1 ? "is" : "are")
+                    + " closed now; close each CompiledModel (try-with-resources) when done with it");
         }
         for (CpuModel m : open) {
             m.close();

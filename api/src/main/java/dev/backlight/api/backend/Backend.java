@@ -15,9 +15,11 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Prepares a graph with its weights for execution. The weights are validated against
-     * {@link Graph#parameters()} and copied into the backend's own layout.
+     * {@link Graph#parameters()} with {@link dev.backlight.api.WeightsCheck#requireUsable} and
+     * copied into the backend's own layout.
      *
-     * @throws dev.backlight.api.WeightsFormatException if a tensor is missing or mis-shaped
+     * @throws dev.backlight.api.WeightsFormatException if a tensor is missing or mis-shaped, holds a
+     *     NaN or an infinity, or is a negative batch-norm running variance
      * @throws IllegalArgumentException if an observed node does not exist
      */
     CompiledModel compile(Graph graph, Weights weights, CompileOptions options);

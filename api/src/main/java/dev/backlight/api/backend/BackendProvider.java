@@ -22,6 +22,15 @@ public interface BackendProvider {
     Availability availability();
 
     /**
+     * What the provider found on this machine, for reports such as {@code backlight info}: for a
+     * GPU backend the driver, the GPU and the library versions, found or missing. Like {@link
+     * #availability()} it is cheap and total: it never throws. None by default.
+     */
+    default java.util.List<BackendDetail> details() {
+        return java.util.List.of();
+    }
+
+    /**
      * Whether the backend can run the backward pass of this ReLU rule. Every backend runs the
      * {@link dev.backlight.api.rule.BuiltinRule}s; custom rules may need the CPU backend.
      */

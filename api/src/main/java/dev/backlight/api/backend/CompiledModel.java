@@ -12,9 +12,15 @@ import dev.backlight.api.rule.ReluRule;
  * forward replaces the state kept from the previous one.
  *
  * <p>Not thread-safe: use one instance from one thread at a time (compile one per thread for
- * parallel work; compiled models of one backend share its workers). Owned by the caller and by
- * the backend that made it; {@link #close()} is idempotent, and use after close throws
- * {@link IllegalStateException}.
+ * parallel work, or share a {@link ModelPool}; compiled models of one backend share its workers).
+ * A backend should detect a call that overlaps another call on the same model ({@link #forward},
+ * {@link #backward}, {@link #activation}, {@link #gradient} from two threads at once, or from a
+ * rule re-entering the model) and throw {@link IllegalStateException} instead of computing from
+ * state the other call is changing; the CPU backend does. The check is per call: a forward and the
+ * backward passes that use it are a sequence that another thread's forward, between two calls,
+ * would silently redirect, so keep each sequence to one thread at a time (a {@link ModelPool}
+ * does). Owned by the caller and by the backend that made it; {@link #close()} is idempotent, and
+ * use after close throws {@link IllegalStateException}.
  */
 public interface CompiledModel extends AutoCloseable {
 
@@ -66,7 +72,10 @@ public interface CompiledModel extends AutoCloseable {
      */
     Tensor gradient(String node);
 
-    /** Frees what this model holds; idempotent. */
+    /**
+     * Frees what this model holds; idempotent. A call in flight on another thread finishes and
+     * frees the rest on its way out; later calls throw {@link IllegalStateException}.
+     */
     @Override
     void close();
 }

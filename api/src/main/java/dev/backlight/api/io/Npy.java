@@ -69,8 +69,11 @@ public final class Npy {
         }
     }
 
-    /** {@code fileSize} is the total byte count when known, or -1 for a stream. */
-    private static Tensor read(InputStream in, String name, long fileSize) throws IOException {
+    /**
+     * Reads one array from {@code in}; {@code fileSize} is the total byte count when known (then the
+     * data must fill the rest exactly), or -1 for a stream. Package-private for tests and fuzzing.
+     */
+    static Tensor read(InputStream in, String name, long fileSize) throws IOException {
         byte[] prelude = in.readNBytes(MAGIC.length + 2);
         if (prelude.length < MAGIC.length || !Arrays.equals(prelude, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new InputFormatException(name + " is not a NumPy .npy file: it does not start with the bytes"

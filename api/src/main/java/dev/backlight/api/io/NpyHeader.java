@@ -19,6 +19,8 @@ final class NpyHeader {
     /** The most elements one Java array may hold on common JVMs; {@link Shape} enforces it too. */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+    /** Dimensions a message shows before it elides the rest. */
+    private static final int SHOWN_DIMS = 16;
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
     private static final Pattern SIMPLE_DESCR = Pattern.compile("([<>|=])([a-zA-Z])(\\d*)");
     private static final String RESAVE =
@@ -89,21 +91,16 @@ final class NpyHeader {
             throw new InputFormatException(name + " stores its array in Fortran (column-major) order; Backlight"
                     + " reads C order: " + RESAVE);
         }
-        BigInteger elements = BigInteger.ONE;
         for (Object dim : shape) {
-            BigInteger d = (BigInteger) dim;
-            if (d.signum() < 0) {
+            if (((BigInteger) dim).signum() < 0) {
                 throw new InputFormatException(name + " has a negative dimension in shape " + shapeText()
                         + "; the header is damaged: " + RESAVE);
             }
-            elements = elements.multiply(d);
         }
-        if (elements.compareTo(BigInteger.valueOf(MAX_ELEMENTS)) > 0) {
-            throw new InputFormatException(name + " has shape " + shapeText() + " with " + elements
-                    + " elements: the element count overflows what one Java array holds (" + MAX_ELEMENTS
-                    + "); split the array into several smaller files");
-        }
+        // Each dimension fits an int before any product is formed: a header of many huge dimensions
+        // must not cost big-integer arithmetic on megabyte-long numbers.
         int[] dims = new int[shape.size()];
+        boolean empty = false;
         for (int i = 0; i < dims.length; i++) {
             BigInteger d = (BigInteger) shape.get(i);
             if (d.bitLength() > 31) {
@@ -111,6 +108,16 @@ final class NpyHeader {
                         + " overflows a Java int; drop the empty dimension or split the array");
             }
             dims[i] = d.intValue();
+            empty |= dims[i] == 0;
+        }
+        long elements = 1;
+        for (int i = 0; i < dims.length && !empty; i++) {
+            elements *= dims[i]; // both factors are below 2^31 here, so the product fits a long
+            if (elements > MAX_ELEMENTS) {
+                throw new InputFormatException(name + " has shape " + shapeText() + " with more than " + MAX_ELEMENTS
+                        + " elements: the element count overflows what one Java array holds; split the array"
+                        + " into several smaller files");
+            }
         }
         return Shape.of(dims);
     }
@@ -142,7 +149,11 @@ final class NpyHeader {
         if (!m.matches()) {
             return "an unrecognised dtype";
         }
-        String bits = m.group(3).isEmpty() ? "" : String.valueOf(Integer.parseInt(m.group(3)) * 8);
+        boolean absurdWidth = m.group(3).length() > 3; // no NumPy number is a thousand bytes wide
+        if (absurdWidth && "fiuc".contains(m.group(2))) {
+            return "an unrecognised dtype";
+        }
+        String bits = m.group(3).isEmpty() || absurdWidth ? "" : String.valueOf(Integer.parseInt(m.group(3)) * 8);
         String order = m.group(1).equals(">") ? "big-endian " : "";
         switch (m.group(2)) {
             case "f": return order + "float" + bits;
@@ -159,9 +170,13 @@ final class NpyHeader {
         }
     }
 
+    /** The shape as NumPy prints it, cut after {@link #SHOWN_DIMS} dimensions. */
     private String shapeText() {
         StringJoiner joined = new StringJoiner(", ", "(", shape.size() == 1 ? ",)" : ")");
-        shape.forEach(d -> joined.add(d.toString()));
+        shape.stream().limit(SHOWN_DIMS).forEach(d -> joined.add(d.toString()));
+        if (shape.size() > SHOWN_DIMS) {
+            joined.add("... " + (shape.size() - SHOWN_DIMS) + " more");
+        }
         return joined.toString();
     }
 

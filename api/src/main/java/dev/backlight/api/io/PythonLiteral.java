@@ -12,7 +12,8 @@ import java.util.Map;
  * hand and without evaluating anything.
  *
  * <p>Grammar: a value is a string in single or double quotes without escapes, a decimal integer
- * (optionally negative, optionally with Python 2's {@code L} suffix), {@code True}, {@code False},
+ * of at most {@value #MAX_DIGITS} digits (optionally negative, optionally with Python 2's
+ * {@code L} suffix), {@code True}, {@code False},
  * a tuple {@code (..)}, a list {@code [..]} or a dict {@code {'key': value, ..}} with string keys;
  * trailing commas are allowed and {@code (x)} without a comma is {@code x}, as in Python.
  *
@@ -22,6 +23,11 @@ import java.util.Map;
  */
 final class PythonLiteral {
     private static final int MAX_DEPTH = 32;
+    /**
+     * Longest integer accepted. NumPy writes at most 19 digits (a 64-bit dimension); the cap keeps
+     * a header of megabyte-long numbers from costing quadratic big-integer parsing.
+     */
+    static final int MAX_DIGITS = 40;
 
     /** A Python tuple; kept apart from lists because NumPy's shape must be a tuple. */
     record Tuple(List<Object> items) {}
@@ -167,6 +173,11 @@ final class PythonLiteral {
         }
         if (pos == digits) {
             throw error("expected digits after '-'");
+        }
+        if (pos - digits > MAX_DIGITS) {
+            int length = pos - digits;
+            pos = digits;
+            throw error("an integer of " + length + " digits, longer than the " + MAX_DIGITS + " accepted");
         }
         BigInteger value = new BigInteger(text.substring(start, pos));
         if (peek() == 'L' || peek() == 'l') {

@@ -177,7 +177,19 @@ class NpyTest {
                 Arguments.of("huge literal", withShape("(99999999999999999999999999,)"), "overflows"),
                 Arguments.of("negative", withShape("(2, -3)"), "negative dimension"),
                 Arguments.of("header beyond file", headerBeyondFile, "beyond the end of the file"),
-                Arguments.of("bad utf-8", badUtf8, "not valid UTF-8"));
+                Arguments.of("bad utf-8", badUtf8, "not valid UTF-8"),
+                Arguments.of("truncated in version", Arrays.copyOf(v1, 7), "ends inside its format version"),
+                Arguments.of("truncated in length", Arrays.copyOf(v1, 9), "ends inside its header length"),
+                Arguments.of("truncated in header", Arrays.copyOf(v1, 40), "beyond the end of the file"),
+                Arguments.of("truncated at data", Arrays.copyOf(v1, 130), "truncated: shape [2, 3] needs 24 data bytes"),
+                Arguments.of("v2 header beyond file", v2HeaderLength(0x1000), "beyond the end of the file"),
+                Arguments.of("unicode dtype", withDescr("'<U8'"), "unicode strings ('<U8')"),
+                Arguments.of("long unicode dtype", withDescr("'<U100000000000'"), "unicode strings ('<U100000000000')"),
+                Arguments.of("absurd dtype width", withDescr("'<f99999999999'"), "an unrecognised dtype ('<f99999999999')"),
+                Arguments.of("native-order float32", withDescr("'=f4'"), "('=f4')"),
+                Arguments.of("long integer literal", withShape("(" + "9".repeat(50) + ",)"), "integer of 50 digits"),
+                Arguments.of("rank 40 of 2s", withShape("(" + "2, ".repeat(40) + ")"), "overflows"),
+                Arguments.of("huge dims before a zero", withShape("(2147483647, 3000000000, 0)"), "overflows a Java int"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -247,6 +259,29 @@ class NpyTest {
         Path file = write("deep.npy", handBuilt(1, dict, 64, 1f));
         InputFormatException e = assertThrows(InputFormatException.class, () -> Npy.read(file));
         assertTrue(e.getMessage().contains("nesting deeper"), e.getMessage());
+    }
+
+    @Test
+    void readsAnEmptyArrayWhoseOtherDimensionsAreHugeAsEmpty() throws IOException {
+        // Found by NpyFuzzTest: Shape.of used to reject the product of the dimensions before the zero.
+        Path file = write("empty-huge.npy", withShapeNoData("(2147483647, 214368744, 0, 4)"));
+        Tensor t = Npy.read(file);
+        assertEquals(Shape.of(2147483647, 214368744, 0, 4), t.shape());
+        assertEquals(0, t.size());
+    }
+
+    @Test
+    void rejectsAHeaderOfHugeIntegerLiteralsQuickly() throws IOException {
+        // A megabyte of digits would take BigInteger seconds to parse and multiply; lengths are capped.
+        String dims = ("9".repeat(35) + ", ").repeat(20_000);
+        Path file = write("digits.npy", handBuilt(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims
+                + "), }", 64, 1f));
+        long start = System.nanoTime();
+        InputFormatException e = assertThrows(InputFormatException.class, () -> Npy.read(file));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("overflows a Java int") && e.getMessage().contains("19984 more"),
+                e.getMessage());
+        assertTrue(millis < 2000, "took " + millis + " ms");
     }
 
     @Test
@@ -416,6 +451,17 @@ class NpyTest {
 
     private static byte[] withDescr(String descrLiteral) {
         return handBuilt(1, "{'descr': " + descrLiteral + ", 'fortran_order': False, 'shape': (2, 3), }", 64, SIX);
+    }
+
+    private static byte[] withShapeNoData(String shapeLiteral) {
+        return handBuilt(1, "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeLiteral + ", }", 64);
+    }
+
+    /** A version 2.0 prelude declaring a header of {@code length} bytes, followed by a short one. */
+    private static byte[] v2HeaderLength(int length) {
+        byte[] file = handBuilt(2, F4_2X3, 64, SIX);
+        ByteBuffer.wrap(file, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(length);
+        return file;
     }
 
     private static byte[] withShape(String shapeLiteral) {

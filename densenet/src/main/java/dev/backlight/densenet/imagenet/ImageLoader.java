@@ -8,44 +8,60 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Reads image files into 8-bit RGB, ready for {@link ImageNetPreprocessor}.
+ * Reads image files into upright 8-bit RGB, ready for {@link ImageNetPreprocessor}.
  *
- * <p>Decoding uses the JDK's {@code javax.imageio} readers (JPEG, PNG, GIF, BMP, WBMP, TIFF). The
- * result is always {@link BufferedImage#TYPE_INT_RGB}:
+ * <p>Decoding uses {@code javax.imageio} with the TwelveMonkeys plugins on the class path: JPEG
+ * (baseline, progressive, gray, and CMYK/YCCK converted to sRGB by TwelveMonkeys, with the file's
+ * ICC profile or its generic CMYK one), PNG, BMP, GIF (the first frame), WebP and TIFF. The result
+ * is always {@link BufferedImage#TYPE_INT_RGB}:
  *
  * <ul>
  *   <li>gray images have their gray level copied into R, G and B (as Pillow's {@code
  *       convert("RGB")}; Java's own conversion would treat gray as linear and brighten it);
- *   <li>images with alpha are composited on a <b>white</b> background, so transparent areas
- *       become white rather than the arbitrary colour stored under them;
- *   <li>samples are used as stored: embedded ICC profiles are not applied (neither does Pillow).
+ *   <li>images with alpha are composited on a background, <b>white</b> unless the caller names
+ *       another, so transparent areas get a stated colour rather than whatever is stored under them;
+ *   <li>RGB samples are used as the decoder returns them;
+ *   <li>the EXIF orientation (which TwelveMonkeys reports in the JPEG's standard metadata) is
+ *       applied, so a photo stored sideways comes out upright ({@link ImageOrientation}).
  * </ul>
- *
- * <p>Not handled yet (later work): CMYK and YCCK JPEGs are rejected with an {@link
- * InputFormatException}, and the EXIF orientation tag is ignored, so a photo stored sideways stays
- * sideways.
  *
  * <p>A decoder warning, such as the JPEG reader's "premature end of data" for a truncated file, is
  * an error here: the JDK would otherwise return the image with its missing part filled in gray.
- * Pillow likewise refuses truncated files by default.
+ * Pillow likewise refuses truncated files by default. The one exception is TwelveMonkeys' note
+ * that a CMYK JPEG has no ICC profile and is converted with a generic one: the pixels are whole.
  */
 public final class ImageLoader {
+    /** The background images with alpha are composited on unless another is named: opaque white. */
+    public static final int DEFAULT_BACKGROUND = 0xFFFFFF;
+
     private ImageLoader() {}
 
     /**
-     * Reads the first image in a file.
+     * Reads the first image in a file, upright, with alpha composited on white.
      *
      * @return the image as {@code TYPE_INT_RGB}
      * @throws InputFormatException naming the file and the problem, if it does not exist, is not a
      *     readable regular file, is empty, is not in a recognised image format, is truncated or
-     *     corrupt, or is neither RGB nor gray
+     *     corrupt, or has a colour space that cannot be turned into RGB
      */
     public static BufferedImage read(Path file) {
+        return read(file, DEFAULT_BACKGROUND);
+    }
+
+    /**
+     * Reads the first image in a file, upright, with alpha composited on {@code background}.
+     *
+     * @param background the opaque colour under transparent pixels, as {@code 0xRRGGBB}
+     * @return the image as {@code TYPE_INT_RGB}
+     * @throws InputFormatException as {@link #read(Path)}
+     */
+    public static BufferedImage read(Path file, int background) {
         checkReadable(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
@@ -55,7 +71,7 @@ public final class ImageLoader {
             if (!readers.hasNext()) {
                 throw new InputFormatException(file + " is not in a recognised image format");
             }
-            return RgbImages.toIntRgb(decode(readers.next(), in, file), file.toString());
+            return decode(readers.next(), in, file, background);
         } catch (IOException e) {
             throw new InputFormatException("cannot read image file " + file + ": " + e.getMessage(), e);
         }
@@ -77,16 +93,23 @@ public final class ImageLoader {
         }
     }
 
-    private static BufferedImage decode(ImageReader reader, ImageInputStream in, Path file) {
+    private static BufferedImage decode(ImageReader reader, ImageInputStream in, Path file, int background) {
         String format = reader.getOriginatingProvider() == null
                 ? reader.getClass().getSimpleName()
                 : reader.getOriginatingProvider().getFormatNames()[0];
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
+        ImageOrientation orientation;
         try {
-            reader.setInput(in, true, true);
-            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            // Not "ignore metadata": the EXIF orientation is in it.
+            reader.setInput(in, true, false);
+            reader.addIIOReadWarningListener((source, warning) -> {
+                if (!isColourProfileNote(warning)) {
+                    warnings.add(warning);
+                }
+            });
             image = reader.read(0);
+            orientation = orientation(reader);
         } catch (IOException | RuntimeException e) {
             // Readers also fail with unchecked exceptions (index or argument errors) on corrupt data.
             String seen = warnings.isEmpty() ? "" : " (decoder warnings: " + String.join("; ", warnings) + ")";
@@ -99,6 +122,21 @@ public final class ImageLoader {
             throw new InputFormatException(
                     file + " is truncated or corrupt (" + format + " decoder: " + String.join("; ", warnings) + ")");
         }
-        return image;
+        return orientation.apply(RgbImages.toIntRgb(image, file.toString(), background));
+    }
+
+    /** The stated orientation; metadata that cannot be parsed states none (the pixels decoded fine). */
+    private static ImageOrientation orientation(ImageReader reader) {
+        try {
+            return ImageOrientation.of(reader.getImageMetadata(0));
+        } catch (IOException | RuntimeException e) {
+            return ImageOrientation.NORMAL;
+        }
+    }
+
+    /** TwelveMonkeys' notes on colour profiles (a CMYK JPEG without one, an odd one) say nothing about damage. */
+    private static boolean isColourProfileNote(String warning) {
+        String lower = warning.toLowerCase(Locale.ROOT);
+        return lower.contains("icc") || lower.contains("color profile") || lower.contains("colour profile");
     }
 }

@@ -107,6 +107,25 @@ public final class ImageNetPreprocessor {
         BufferedImage rgb = RgbImages.toIntRgb(Objects.requireNonNull(image, "image"), "image");
         int width = rgb.getWidth();
         int height = rgb.getHeight();
+        CropBox box = cropBox(width, height);
+        int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
+        int[] window = PillowBilinearResampler.resizeWindow(
+                pixels, width, height, box.resizedWidth(), box.resizedHeight(), box.left(), box.top(), crop, crop);
+        BufferedImage out = new BufferedImage(crop, crop, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, crop, crop, window, 0, crop);
+        return out;
+    }
+
+    /**
+     * Where the crop of a {@code width x height} image lies: the resized size and the crop's offset,
+     * exactly as {@link #resizeAndCrop(BufferedImage)} computes them.
+     *
+     * @throws IllegalArgumentException as {@link #resizeAndCrop(BufferedImage)}
+     */
+    public CropBox cropBox(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("an image must have pixels, got " + width + "x" + height);
+        }
         int resizedWidth = width <= height ? resize : longerSide(width, height);
         int resizedHeight = width <= height ? longerSide(height, width) : resize;
         if (resizedWidth < crop || resizedHeight < crop) {
@@ -115,12 +134,7 @@ public final class ImageNetPreprocessor {
         }
         int left = (int) Math.rint((resizedWidth - crop) / 2.0);
         int top = (int) Math.rint((resizedHeight - crop) / 2.0);
-        int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
-        int[] window = PillowBilinearResampler.resizeWindow(
-                pixels, width, height, resizedWidth, resizedHeight, left, top, crop, crop);
-        BufferedImage out = new BufferedImage(crop, crop, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, crop, crop, window, 0, crop);
-        return out;
+        return new CropBox(width, height, resizedWidth, resizedHeight, left, top, crop);
     }
 
     /**
@@ -132,6 +146,23 @@ public final class ImageNetPreprocessor {
     public Tensor toTensor(BufferedImage image) {
         float[] data = new float[3 * crop * crop];
         normalise(resizeAndCrop(image), data, 0);
+        return Tensor.of(Shape.nchw(1, 3, crop, crop), data);
+    }
+
+    /**
+     * An image already resized and cropped by {@link #resizeAndCrop(BufferedImage)} as a normalised
+     * float32 tensor {@code [1, 3, crop, crop]}: the same as {@code toTensor} of the original image,
+     * without resizing it twice.
+     *
+     * @throws IllegalArgumentException unless the image is {@code crop x crop}
+     */
+    public Tensor normalise(BufferedImage cropped) {
+        if (cropped.getWidth() != crop || cropped.getHeight() != crop) {
+            throw new IllegalArgumentException("expected a " + crop + "x" + crop + " crop, got "
+                    + cropped.getWidth() + "x" + cropped.getHeight());
+        }
+        float[] data = new float[3 * crop * crop];
+        normalise(RgbImages.toIntRgb(cropped, "image"), data, 0);
         return Tensor.of(Shape.nchw(1, 3, crop, crop), data);
     }
 

@@ -12,7 +12,8 @@ import java.awt.image.Raster;
  * Turns any decoded image into 8-bit {@link BufferedImage#TYPE_INT_RGB}, the way Pillow's {@code
  * convert("RGB")} sees the pixels: samples are taken as stored, without colour management, and
  * gray is replicated into R, G and B. Samples of more or fewer than 8 bits are scaled to 0..255
- * (Pillow may differ there by a level). Alpha, which Pillow would drop, is composited on white.
+ * (Pillow may differ there by a level). Alpha, which Pillow would drop, is composited on an
+ * opaque background colour (white by default).
  */
 final class RgbImages {
     private RgbImages() {}
@@ -22,9 +23,19 @@ final class RgbImages {
      * the three channels; alpha is composited on white.
      *
      * @param source names the image in error messages (a file path, "image")
-     * @throws InputFormatException if the colour space is neither RGB nor gray (CMYK, YCCK, ...)
+     * @throws InputFormatException if the colour space is neither RGB nor gray (a CMYK TIFF, say;
+     *     CMYK and YCCK JPEGs arrive here already converted to RGB by TwelveMonkeys)
      */
     static BufferedImage toIntRgb(BufferedImage image, String source) {
+        return toIntRgb(image, source, ImageLoader.DEFAULT_BACKGROUND);
+    }
+
+    /**
+     * As {@link #toIntRgb(BufferedImage, String)}, compositing alpha on {@code background}.
+     *
+     * @param background an opaque colour, {@code 0xRRGGBB}
+     */
+    static BufferedImage toIntRgb(BufferedImage image, String source, int background) {
         if (image.getType() == BufferedImage.TYPE_INT_RGB) {
             return image;
         }
@@ -32,8 +43,8 @@ final class RgbImages {
         int family = model.getColorSpace().getType();
         if (family != ColorSpace.TYPE_RGB && family != ColorSpace.TYPE_GRAY) {
             throw new InputFormatException(source + " uses a " + model.getNumColorComponents()
-                    + "-component colour space of type " + family + " (CMYK/YCCK?); only RGB and gray images are"
-                    + " supported for now");
+                    + "-component colour space of type " + family + "; only RGB, gray, and CMYK/YCCK JPEG images"
+                    + " can be read; convert it to an RGB PNG or JPEG");
         }
         int width = image.getWidth();
         int height = image.getHeight();
@@ -41,7 +52,7 @@ final class RgbImages {
                 ? argbFromSamples(image.getRaster(), model)
                 : image.getRGB(0, 0, width, height, null, 0, width);
         for (int i = 0; i < argb.length; i++) {
-            argb[i] = onWhite(argb[i]);
+            argb[i] = onBackground(argb[i], background);
         }
         BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         rgb.setRGB(0, 0, width, height, argb, 0, width);
@@ -94,16 +105,17 @@ final class RgbImages {
         return max == 0xFF ? sample : (sample * 255 + max / 2) / max;
     }
 
-    /** Composites one non-premultiplied ARGB pixel over opaque white, rounding to nearest. */
-    private static int onWhite(int argb) {
+    /** Composites one non-premultiplied ARGB pixel over an opaque {@code 0xRRGGBB} colour, rounding to nearest. */
+    private static int onBackground(int argb, int background) {
         int a = argb >>> 24;
         if (a == 0xFF) {
             return argb & 0xFFFFFF;
         }
-        int white = 255 * (255 - a);
-        int r = ((argb >> 16 & 0xFF) * a + white + 127) / 255;
-        int g = ((argb >> 8 & 0xFF) * a + white + 127) / 255;
-        int b = ((argb & 0xFF) * a + white + 127) / 255;
-        return r << 16 | g << 8 | b;
+        int rgb = 0;
+        for (int shift = 16; shift >= 0; shift -= 8) {
+            int channel = ((argb >> shift & 0xFF) * a + (background >> shift & 0xFF) * (255 - a) + 127) / 255;
+            rgb |= channel << shift;
+        }
+        return rgb;
     }
 }

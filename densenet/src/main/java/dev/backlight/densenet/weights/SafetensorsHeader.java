@@ -6,7 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.backlight.api.WeightsFormatException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -58,20 +62,37 @@ final class SafetensorsHeader {
      */
     static List<Entry> parse(byte[] json, long dataLength, String file) {
         List<Entry> entries;
-        try (JsonParser parser = JSON.createParser(json)) {
+        // Decoded here, strictly: given bytes, Jackson would guess UTF-16 or UTF-32 from the first ones.
+        try (JsonParser parser = JSON.createParser(utf8(json, file))) {
             entries = new SafetensorsHeader(file, parser).entries();
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
+            String where = e.getLocation() == null ? "" : " at character " + e.getLocation().getCharOffset();
             throw new WeightsFormatException(file + " has a header that is not valid JSON (" + e.getOriginalMessage()
                     + where + "); " + REEXPORT, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading JSON from memory cannot fail", e);
+            // Parsing characters from memory has no other failure; kept typed in case a Jackson version adds one.
+            throw new WeightsFormatException(file + " has a header that cannot be parsed (" + e + "); " + REEXPORT, e);
         }
         for (Entry entry : entries) {
             check(entry, dataLength, file);
         }
         checkNoOverlap(entries, file);
         return entries;
+    }
+
+    /** The header as text; the safetensors format makes it UTF-8. */
+    private static char[] utf8(byte[] json, String file) {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json));
+            char[] text = new char[chars.remaining()];
+            chars.get(text);
+            return text;
+        } catch (CharacterCodingException e) {
+            throw new WeightsFormatException(file + " has a header that is not valid UTF-8 text; " + REEXPORT, e);
+        }
     }
 
     private List<Entry> entries() throws IOException {

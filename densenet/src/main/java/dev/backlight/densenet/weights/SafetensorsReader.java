@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -44,41 +45,57 @@ public final class SafetensorsReader {
     public static Weights read(Path file) {
         String name = file.toString();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size < 8) {
-                throw SafetensorsHeader.problem(name, "is shorter than 8 bytes (" + size
-                        + "), too short for a safetensors header length");
-            }
-            ByteBuffer lengthField = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthField, 0, name);
-            long headerLength = lengthField.flip().getLong();
-            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
-                throw new WeightsFormatException(name + " declares a header of " + Long.toUnsignedString(headerLength)
-                        + " bytes, more than the " + MAX_HEADER_BYTES + " a safetensors header can plausibly need;"
-                        + " this is not a safetensors file (a PyTorch .pth/.bin checkpoint?): convert it with"
-                        + " safetensors.torch.save_file(torch.load(path), 'model.safetensors')");
-            }
-            if (headerLength > size - 8) {
-                throw SafetensorsHeader.problem(name, "declares a header of " + headerLength
-                        + " bytes, larger than the file (" + size + " bytes)");
-            }
-            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, header, 8, name);
-            long dataStart = 8 + headerLength;
-            List<SafetensorsHeader.Entry> entries = SafetensorsHeader.parse(header.array(), size - dataStart, name);
-            return Weights.of(load(channel, dataStart, entries, name), name);
+            return read(channel, name);
         } catch (IOException e) {
             throw new WeightsFormatException("cannot read weights file " + name + ": " + e
                     + "; check the path and permissions", e);
         }
     }
 
-    private static Map<String, Tensor> load(FileChannel channel, long dataStart,
+    /**
+     * Reads all float tensors from {@code channel}, whose size is the whole file; the caller owns
+     * the channel. The seam for tests and fuzzing, which read from memory.
+     *
+     * @param name how messages name the source
+     * @throws IOException if the channel fails
+     */
+    static Weights read(SeekableByteChannel channel, String name) throws IOException {
+        long size = channel.size();
+        if (size < 8) {
+            throw SafetensorsHeader.problem(name, "is shorter than 8 bytes (" + size
+                    + "), too short for a safetensors header length");
+        }
+        ByteBuffer lengthField = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, lengthField, 0, name);
+        long headerLength = lengthField.flip().getLong();
+        if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            throw new WeightsFormatException(name + " declares a header of " + Long.toUnsignedString(headerLength)
+                    + " bytes, more than the " + MAX_HEADER_BYTES + " a safetensors header can plausibly need;"
+                    + " this is not a safetensors file (a PyTorch .pth/.bin checkpoint?): convert it with"
+                    + " safetensors.torch.save_file(torch.load(path), 'model.safetensors')");
+        }
+        if (headerLength > size - 8) {
+            throw SafetensorsHeader.problem(name, "declares a header of " + headerLength
+                    + " bytes, larger than the file (" + size + " bytes)");
+        }
+        ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+        readFully(channel, header, 8, name);
+        long dataStart = 8 + headerLength;
+        List<SafetensorsHeader.Entry> entries = SafetensorsHeader.parse(header.array(), size - dataStart, name);
+        return Weights.of(load(channel, dataStart, entries, name), name);
+    }
+
+    private static Map<String, Tensor> load(SeekableByteChannel channel, long dataStart,
             List<SafetensorsHeader.Entry> entries, String file) throws IOException {
+        long largest = 0;
         for (SafetensorsHeader.Entry e : entries) {
             requireLoadable(e, file);
+            largest = e.ignored() ? largest : Math.max(largest, e.end() - e.begin());
         }
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        // No larger than the largest tensor (small files are read often: tests, fuzzing); a multiple of 8
+        // so that it holds whole elements of every width.
+        int chunkBytes = (int) Math.min(CHUNK_BYTES, Math.max(8, (largest + 7) & ~7L));
+        ByteBuffer chunk = ByteBuffer.allocate(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (SafetensorsHeader.Entry e : entries) {
             if (!e.ignored()) {
@@ -110,7 +127,7 @@ public final class SafetensorsReader {
     }
 
     /** Converts the tensor's bytes chunk by chunk; the chunk size is a multiple of every width. */
-    private static float[] floats(FileChannel channel, long dataStart, SafetensorsHeader.Entry e,
+    private static float[] floats(SeekableByteChannel channel, long dataStart, SafetensorsHeader.Entry e,
             ByteBuffer chunk, String file) throws IOException {
         int width = e.dtype().bytes();
         float[] values = new float[(int) e.elements()];
@@ -145,11 +162,12 @@ public final class SafetensorsReader {
         return values;
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer into, long position, String file)
+    private static void readFully(SeekableByteChannel channel, ByteBuffer into, long position, String file)
             throws IOException {
         long at = position;
+        channel.position(position);
         while (into.hasRemaining()) {
-            int read = channel.read(into, at);
+            int read = channel.read(into);
             if (read < 0) {
                 throw new WeightsFormatException(file + " ended at byte " + at + " while its header promised more;"
                         + " was it changed while being read? Read it again, or copy it anew");

@@ -223,4 +223,18 @@ class ImageNetPreprocessorTest {
             }
         }
     }
+
+    @Test
+    void cropBoxAndNormaliseAgreeWithResizeAndCropAndToTensor() {
+        BufferedImage image = GoldenImages.pattern(522, 389);
+
+        CropBox box = PREPROCESSOR.cropBox(522, 389);
+
+        // torchvision: shorter side 389 -> 256, longer int(256 * 522 / 389) = 343; offsets round((343 - 224) / 2) = 60
+        // (59.5 rounds half to even) and round(16.0) = 16.
+        assertEquals(new CropBox(522, 389, 343, 256, 60, 16, 224), box);
+        assertEquals(60 * 522.0 / 343, box.sourceX(0), 1e-12);
+        assertEquals(0.0, box.cropX(box.sourceX(0)), 1e-12);
+        assertArrayEquals(PREPROCESSOR.toTensor(image).data(), PREPROCESSOR.normalise(PREPROCESSOR.resizeAndCrop(image)).data());
+    }
 }

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +200,29 @@ class SafetensorsTest {
                 bad("metadata not strings", file("{\"__metadata__\": {\"k\": 1}}", four),
                         "__metadata__ entry 'k' that is not a single string"),
                 bad("metadata not object", file("{\"__metadata__\": \"x\"}", four),
-                        "__metadata__ entry that is not an object of strings"));
+                        "__metadata__ entry that is not an object of strings"),
+                bad("truncated in length", new byte[] {16, 0, 0}, "shorter than 8 bytes (3)"),
+                bad("truncated in header", Arrays.copyOf(file("{\"a\": " + OK_ENTRY + "}", four), 30),
+                        "larger than the file (30 bytes)"),
+                bad("truncated in data", Arrays.copyOf(entry("\"dtype\": \"F32\", \"shape\": [4],"
+                        + " \"data_offsets\": [0, 16]", sixteen), 8 + 62 + 10), "out of the data region of 10 bytes"
+                        + " (is the file truncated?)"),
+                bad("header length negative as i64", withLength(Long.MIN_VALUE, "{}"), "9223372036854775808 bytes"),
+                bad("header not utf-8", file(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}, four),
+                        "header that is not valid UTF-8"),
+                bad("header taken for utf-32", file(new byte[] {'{', 0, 0, 0, '"', 'a', '"', ':', '1', '}'}, four),
+                        "not valid JSON"),
+                bad("deeply nested unknown field", entry("\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\":"
+                        + " [0, 4], \"x\": " + "[".repeat(5000) + "]".repeat(5000), four), "not valid JSON"),
+                bad("overlap with the same begin", file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\":"
+                        + " [0, 4]}, \"b\": {\"dtype\": \"F16\", \"shape\": [2], \"data_offsets\": [0, 4]}}", four),
+                        "overlapping tensors 'a' [0, 4) and 'b' [0, 4)"),
+                bad("f16 shape mismatch", entry("\"dtype\": \"F16\", \"shape\": [3], \"data_offsets\": [0, 4]", four),
+                        "tensor 'a' 4 bytes but its shape [3] of F16 needs 6"),
+                bad("huge dims, no zero", entry("\"dtype\": \"F32\", \"shape\": [65536, 65536],"
+                        + " \"data_offsets\": [0, 4]", four), "needs 17179869184"),
+                bad("empty but a dim beyond int", entry("\"dtype\": \"F32\", \"shape\": [0, 3000000000],"
+                        + " \"data_offsets\": [0, 0]", four), "too large for one Java array"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -209,6 +232,61 @@ class SafetensorsTest {
         WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> SafetensorsReader.read(file));
         assertTrue(e.getMessage().contains(phrase), e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void readsAnEmptyTensorWhoseOtherDimensionsAreHuge() throws IOException {
+        // Shape.of used to reject the product of the dimensions before the zero (found by NpyFuzzTest).
+        byte[] bytes = entry("\"dtype\": \"F32\", \"shape\": [3000000, 3000000, 0], \"data_offsets\": [0, 0]",
+                new byte[0]);
+        Weights w = SafetensorsReader.read(write("empty.safetensors", bytes));
+        assertEquals(0, w.get("a", Shape.of(3000000, 3000000, 0)).size());
+    }
+
+    @Test
+    void aTruncatedCopyOfARealFileIsRejectedAndNamed() throws IOException {
+        Path file = dir.resolve("full.safetensors");
+        SafetensorsWriter.write(file, Map.of("w", randomTensor(Shape.of(64, 3, 3, 3), new Random(3))), Map.of());
+        byte[] full = Files.readAllBytes(file);
+        for (int keep : new int[] {full.length - 1, full.length - 100, full.length / 2, 12}) {
+            Path cut = write("cut.safetensors", Arrays.copyOf(full, keep));
+            WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> SafetensorsReader.read(cut));
+            assertTrue(e.getMessage().startsWith(cut.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("larger than the file"),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * The reader's half of the non-finite weights policy: NaN and infinities are read bit for bit, so
+     * that a damaged checkpoint can be inspected; {@code WeightsCheck} reports them and compilation
+     * refuses them (tested in api and cpu-fallback).
+     */
+    @Test
+    void readsNonFiniteValuesAsTheyAreForWeightsCheckToReport() throws IOException {
+        float[] values = {1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f};
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("features.norm0.running_var", Tensor.of(Shape.of(5), values));
+        tensors.put("classifier.bias", Tensor.of(Shape.of(2), new float[] {0.5f, 2f}));
+        Path file = dir.resolve("nan.safetensors");
+        SafetensorsWriter.write(file, tensors, Map.of());
+
+        Weights w = SafetensorsReader.read(file);
+
+        assertBitsEqual(values, w.get("features.norm0.running_var", Shape.of(5)).data());
+        assertEquals(List.of(new dev.backlight.api.WeightsCheck.NonFiniteTensor("features.norm0.running_var", 1, 1, 1, 1)),
+                dev.backlight.api.WeightsCheck.nonFinite(w));
+    }
+
+    @Test
+    void readsFromMemoryAsFromAFile() throws IOException {
+        byte[] bytes = handBuiltHalfPrecisionFile();
+        Weights fromFile = SafetensorsReader.read(write("f.safetensors", bytes));
+        Weights fromMemory = SafetensorsReader.read(new InMemoryChannel(bytes), "memory");
+        assertEquals(List.copyOf(fromFile.names()), List.copyOf(fromMemory.names()));
+        for (String name : fromFile.names()) {
+            assertArrayEquals(fromFile.asMap().get(name).data(), fromMemory.asMap().get(name).data(), name);
+        }
     }
 
     @Test
@@ -287,9 +365,13 @@ class SafetensorsTest {
 
     /** The 8-byte little-endian length of {@code header}, its UTF-8 bytes, then {@code data}. */
     private static byte[] file(String header, byte[] data) {
-        byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(json.length).put(json).put(data).array();
+        return file(header.getBytes(StandardCharsets.UTF_8), data);
+    }
+
+    /** The 8-byte little-endian length of {@code header}, its bytes as given, then {@code data}. */
+    private static byte[] file(byte[] header, byte[] data) {
+        return ByteBuffer.allocate(8 + header.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(header.length).put(header).put(data).array();
     }
 
     /** A declared header length that need not match what follows. */

@@ -1,0 +1,35 @@
+package dev.backlight.cli;
+
+import java.util.Locale;
+
+/** Which part of a reduced map is shown (Captum's {@code sign} of {@code visualize_image_attr}). */
+enum MapSign {
+    /** Positive evidence only: negative values become 0. */
+    POSITIVE,
+    /** Negative evidence only, as magnitudes: {@code max(-v, 0)}. */
+    NEGATIVE,
+    /** Magnitudes, whatever the sign. */
+    ABSOLUTE,
+    /** Both signs, shown with a diverging colour map around 0. */
+    SIGNED;
+
+    /** The option value, such as {@code absolute}. */
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the result can be negative. */
+    boolean signed() {
+        return this == SIGNED;
+    }
+
+    /** The value shown for the reduced value {@code v}. */
+    float apply(float v) {
+        return switch (this) {
+            case POSITIVE -> Math.max(v, 0f);
+            case NEGATIVE -> Math.max(-v, 0f);
+            case ABSOLUTE -> Math.abs(v);
+            case SIGNED -> v;
+        };
+    }
+}

@@ -1,0 +1,98 @@
+package dev.backlight.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlight.api.Shape;
+import dev.backlight.api.io.Npy;
+import dev.backlight.densenet.DenseNet;
+import dev.backlight.densenet.DenseNetConfig;
+import dev.backlight.densenet.RandomWeights;
+import dev.backlight.densenet.weights.SafetensorsWriter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code explain} without {@code --weights}: the default weights are downloaded once from the
+ * configured URL (here a local server serving DenseNet-121 weights, through the system properties
+ * that stand for {@code BACKLIGHT_WEIGHTS_URL} and {@code BACKLIGHT_CACHE}) into the cache, and
+ * give the same maps as the same file passed with {@code --weights}; offline, the run fails at
+ * once with one line that says how to pass {@code --weights}.
+ */
+class DefaultWeightsTest {
+    private static final String URL = "backlight.weights.url";
+    private static final String CACHE = "backlight.cache";
+
+    @AfterEach
+    void clearSettings() {
+        System.clearProperty(URL);
+        System.clearProperty(CACHE);
+    }
+
+    @Test
+    void withoutWeightsTheConfiguredFileIsDownloadedOnceAndUsed(@TempDir Path dir) throws IOException {
+        Path weights = dir.resolve("densenet121.safetensors");
+        SafetensorsWriter.write(weights, RandomWeights.generate(DenseNet.build(DenseNetConfig.DENSENET121, 32, 32), 8)
+                .asMap(), Map.of());
+        Path input = dir.resolve("x.npy");
+        Npy.write(input, TestData.gaussian(Shape.of(1, 3, 32, 32), 3));
+        Path cache = dir.resolve("cache");
+        try (WeightsServer server = new WeightsServer(Files.readAllBytes(weights))) {
+            System.setProperty(URL, server.url().toString());
+            System.setProperty(CACHE, cache.toString());
+
+            Cli.Result first = Cli.run("explain", "--model", "densenet121", "--out", dir.resolve("a").toString(), input.toString());
+            Cli.Result second = Cli.run("explain", "--model", "densenet121", "--out", dir.resolve("b").toString(), input.toString());
+
+            assertEquals(ExitCodes.OK, first.exitCode(), first::toString);
+            assertEquals(ExitCodes.OK, second.exitCode(), second::toString);
+            assertEquals(1, server.requests(), "the second run must use the cache");
+            assertTrue(first.err().contains("downloading densenet121 weights"), first::toString);
+            assertEquals(1, TestData.contents(cache).size(), "one cache entry and no temporary file: " + TestData.contents(cache));
+        }
+        Cli.Result explicit = Cli.run("explain", "--model", "densenet121", "--weights", weights.toString(),
+                "--out", dir.resolve("c").toString(), input.toString());
+        assertEquals(ExitCodes.OK, explicit.exitCode(), explicit::toString);
+        assertArrayEquals(Npy.read(dir.resolve("c/x.guided-backprop.npy")).data(),
+                Npy.read(dir.resolve("a/x.guided-backprop.npy")).data());
+        assertTrue(Json.string(dir.resolve("a/x.explain.json"), "weights").startsWith("pretrained densenet121 from http://127.0.0.1:"));
+    }
+
+    @Test
+    void offlineFailsAtOnceSayingHowToPassWeights(@TempDir Path dir) throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        System.setProperty(URL, "http://127.0.0.1:" + closedPort + "/model.safetensors");
+        System.setProperty(CACHE, dir.resolve("cache").toString());
+        Path input = dir.resolve("x.npy");
+        Npy.write(input, TestData.gaussian(Shape.of(1, 3, 32, 32), 3));
+        Path out = dir.resolve("out");
+
+        Cli.Result r = Cli.run("explain", "--model", "densenet121", "--out", out.toString(), input.toString());
+
+        assertEquals(ExitCodes.FAILURE, r.exitCode(), r::toString);
+        assertEquals(1, r.errorLines().size(), r::toString);
+        assertTrue(r.errorLines().get(0).contains("--weights"), r::toString);
+        assertEquals(List.of(), TestData.contents(out));
+        assertEquals(List.of(), TestData.contents(dir.resolve("cache")));
+    }
+
+    @Test
+    void withoutWeightsOrUrlOnlyDenseNet201HasDefaults(@TempDir Path dir) {
+        Cli.Result r = Cli.run("explain", "--model", "densenet169", "--out", dir.toString(), "x.npy");
+
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r::toString);
+        assertTrue(r.errorLines().get(0).contains("no default weights for --model densenet169"), r::toString);
+    }
+}
