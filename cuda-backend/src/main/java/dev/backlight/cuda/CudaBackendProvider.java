@@ -52,6 +52,15 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
+    public java.util.List<dev.backlight.api.backend.BackendDetail> details() {
+        try {
+            return CudaDetails.of(CudaEnvironment.probe(), java.nio.file.Path.of("/proc/driver/nvidia"));
+        } catch (RuntimeException e) {
+            return java.util.List.of(new dev.backlight.api.backend.BackendDetail("probe", "failed: " + e));
+        }
+    }
+
+    @Override
     public boolean supports(ReluRule rule) {
         return rule instanceof BuiltinRule;
     }
