@@ -40,6 +40,11 @@ final class ConvStep extends Step {
         this.pointwise = kh == 1 && kw == 1 && stride == 1 && pad == 0;
     }
 
+    /** " 1x1" or " 3x3 s1" etc., for profiles. */
+    String shapeKind() {
+        return " " + kh + "x" + kw + (stride == 1 ? "" : " s" + stride);
+    }
+
     @Override
     int scratchSize() {
         return pointwise ? 0 : cin * kh * kw * output.plane;

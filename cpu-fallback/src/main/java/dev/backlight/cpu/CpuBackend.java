@@ -92,5 +92,8 @@ public final class CpuBackend implements Backend {
             m.close();
         }
         workers.close();
+        if (StepProfile.ENABLED) {
+            LOG.log(System.Logger.Level.INFO, StepProfile.report());
+        }
     }
 }

@@ -74,7 +74,11 @@ final class CpuModel implements CompiledModel {
         }
         plan.inputStep.bind(input.data());
         for (Step step : plan.steps) {
+            long t0 = StepProfile.ENABLED ? System.nanoTime() : 0;
             step.forward(frame);
+            if (StepProfile.ENABLED) {
+                StepProfile.add(step, true, System.nanoTime() - t0);
+            }
         }
         forwardDone = true;
         return copyOut(frame.data(plan.output), plan.output, plan.graph.outputShape());
@@ -112,7 +116,11 @@ final class CpuModel implements CompiledModel {
             for (Value v : plan.zeroBeforeBackward.get(s)) {
                 frame.zeroGrad(v);
             }
+            long t0 = StepProfile.ENABLED ? System.nanoTime() : 0;
             plan.steps.get(s).backward(frame, rule);
+            if (StepProfile.ENABLED) {
+                StepProfile.add(plan.steps.get(s), false, System.nanoTime() - t0);
+            }
         }
         Value in = plan.inputStep.output;
         backwardDone = true;
