@@ -19,20 +19,24 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Gradient attribution maps (Guided Backpropagation, gradients, Deconvnet) for DenseNet.",
-        subcommands = {ExplainCommand.class, SanityCommand.class, InfoCommand.class, AutoComplete.GenerateCompletion.class},
+        subcommands = {ExplainCommand.class, SanityCommand.class, BenchCommand.class, InfoCommand.class, AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure while running (bad input or weights file, backend, output folder)",
-            "2:usage error (unknown or invalid option, value out of range)"})
+            "2:usage error (unknown or invalid option, value out of range)",
+            "130:interrupted by Ctrl-C (143: by SIGTERM); the outputs written are complete, explain --resume does the rest"})
 public final class Backlight implements Runnable {
     @Spec
     private CommandSpec spec;
 
-    /** Runs the command and exits with its status. */
+    /** Runs the command and exits with its status; a signal that stops it is handled by {@link Interruption}. */
     public static void main(String[] args) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        System.exit(commandLine().execute(args));
+        Interruption.install();
+        int status = commandLine().execute(args);
+        Interruption.finished();
+        System.exit(status);
     }
 
     /** A fresh command line with Backlight's error handling; set its writers before executing it. */

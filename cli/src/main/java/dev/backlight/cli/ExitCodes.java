@@ -13,6 +13,12 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command line is wrong: an unknown or malformed option, a value out of range, a clash. */
     public static final int USAGE = 2;
+    /**
+     * Stopped by Ctrl-C (SIGINT). The JVM sets it, as 128 + the signal's number (SIGTERM gives
+     * 143), after Backlight's shutdown hook has discarded the outputs being written: every output
+     * file left is complete, and {@code explain --resume} does the rest. See {@link Interruption}.
+     */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

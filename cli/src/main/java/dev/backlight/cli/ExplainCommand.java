@@ -7,6 +7,7 @@ import dev.backlight.api.method.AttributionMethods;
 import dev.backlight.api.method.Target;
 import dev.backlight.densenet.DenseNet;
 import dev.backlight.densenet.DenseNetConfig;
+import dev.backlight.densenet.imagenet.ImageLoader;
 import dev.backlight.densenet.imagenet.ImageNetPreprocessor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,6 +99,13 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "Output folder, created if missing (default: ${DEFAULT-VALUE}).")
     private Path out;
 
+    @Option(names = "--max-pixels", paramLabel = "N",
+            description = "Refuse an image that declares more than N pixels (width x height), from its header, before"
+                    + " decoding it: a guard against decompression bombs, small files that expand to gigabytes"
+                    + " (default: the system property " + ImageLoader.MAX_PIXELS_PROPERTY + " if set, else "
+                    + ImageLoader.DEFAULT_MAX_PIXELS + ", 100 megapixels).")
+    private Long maxPixels;
+
     @Mixin
     private RunOptions runOptions;
 
@@ -137,6 +145,7 @@ public final class ExplainCommand implements Callable<Integer> {
         if (runOptions.batchSize() < 0) {
             throw usage("--batch-size " + runOptions.batchSize() + " is negative; give 0 (automatic) or a positive count");
         }
+        long pixelLimit = pixelLimit();
         MapStyle style;
         Set<RenderKind> renders;
         int background;
@@ -158,7 +167,23 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         return new ExplainPlan(weightsSource, config, attributionMethod, classes, selection, threads, out, planned,
                 expansion.failures(), style, renders, runOptions, renderOptions.fullSize(), renderOptions.grid(),
-                background);
+                background, pixelLimit);
+    }
+
+    /** The {@code --max-pixels} limit, else the library's default (its system property, else 100 megapixels). */
+    private long pixelLimit() {
+        if (maxPixels != null) {
+            if (maxPixels < 1) {
+                throw usage("--max-pixels " + maxPixels + " is not positive; give the largest number of pixels"
+                        + " (width x height) an image may have");
+            }
+            return maxPixels;
+        }
+        try {
+            return ImageLoader.defaultMaxPixels();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private WeightsSource weightsSource(DenseNetConfig config) {

@@ -28,11 +28,12 @@ import java.util.Set;
  * @param fullSize whether maps are also placed on the whole source image
  * @param grid whether a contact sheet is written
  * @param background the colour under transparent pixels, {@code 0xRRGGBB}
+ * @param maxPixels the most pixels an image may declare ({@code --max-pixels})
  */
 record ExplainPlan(WeightsSource weights, DenseNetConfig config, AttributionMethod method, Target target,
                    BackendSelection backend, int threads, Path out, List<Batch.Planned> inputs,
                    List<InputFailure> failures, MapStyle style, Set<RenderKind> renders, RunOptions run,
-                   boolean fullSize, boolean grid, int background) {
+                   boolean fullSize, boolean grid, int background, long maxPixels) {
     ExplainPlan {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(config, "config");
@@ -45,6 +46,9 @@ record ExplainPlan(WeightsSource weights, DenseNetConfig config, AttributionMeth
         Objects.requireNonNull(style, "style");
         renders = Set.copyOf(renders);
         Objects.requireNonNull(run, "run");
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
     }
 
     /** How reports name the target: {@code top-1}, {@code top-3}, {@code class 5}. */

@@ -5,19 +5,29 @@ import dev.backlight.api.Weights;
 import dev.backlight.api.backend.Backend;
 import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.CompileOptions;
+import dev.backlight.api.io.AtomicFiles;
 import dev.backlight.densenet.DenseNet;
 import dev.backlight.densenet.imagenet.ImageNetLabels;
 import dev.backlight.densenet.imagenet.ImageNetPreprocessor;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries out a checked {@link ExplainPlan}: loads the weights (a bad weights file fails the run
- * before anything is computed), skips inputs whose outputs exist with {@code --resume}, explains
+ * before anything is computed), skips inputs whose outputs exist with {@code --resume}, deletes the
+ * temporary files a killed run left beside the outputs it is about to write, explains
  * the others batch by batch with a progress display, and reports at the end every input that
  * could not be explained. One bad input never stops the others: its files are not written, it
  * is named on stderr, and the exit code is {@link ExitCodes#FAILURE}.
@@ -51,6 +61,9 @@ final class ExplainRun {
         List<InputFailure> failures = new ArrayList<>(plan.failures());
         try {
             if (!todo.isEmpty()) {
+                deleteLeftovers(todo);
+                Interruption.advise("the outputs in " + plan.out() + " are complete; run the same command with"
+                        + " --resume to do the rest");
                 Weights weights = loadWeights();
                 failures.addAll(compute(context, weights, todo, batchSize, report));
             }
@@ -87,6 +100,42 @@ final class ExplainRun {
         return todo;
     }
 
+    /**
+     * Deletes the temporary files that an earlier run, killed outright (SIGKILL, a power cut: no
+     * shutdown hook ran), left beside the outputs this run writes; they are hidden and never a
+     * finished output. Each output folder is listed once.
+     */
+    private void deleteLeftovers(List<Batch.Planned> todo) {
+        Map<Path, Set<String>> outputsByFolder = new LinkedHashMap<>();
+        for (Batch.Planned p : todo) {
+            for (String name : p.names().all()) {
+                Path file = OutputNames.inside(plan.out(), name);
+                outputsByFolder.computeIfAbsent(file.getParent(), f -> new HashSet<>()).add(file.getFileName().toString());
+            }
+        }
+        int deleted = 0;
+        for (Map.Entry<Path, Set<String>> folder : outputsByFolder.entrySet()) {
+            if (!Files.isDirectory(folder.getKey())) {
+                continue;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder.getKey(), ".*.tmp")) {
+                for (Path entry : entries) {
+                    Optional<String> target = AtomicFiles.targetOf(entry.getFileName().toString());
+                    if (target.isPresent() && folder.getValue().contains(target.get()) && Files.deleteIfExists(entry)) {
+                        deleted++;
+                    }
+                }
+            } catch (IOException e) {
+                LOG.info("cannot look for temporary files in {}: {}", folder.getKey(), e.toString());
+            }
+        }
+        if (deleted > 0) {
+            err.println("deleted " + deleted + (deleted == 1 ? " temporary file" : " temporary files") + " in "
+                    + plan.out() + " left by an earlier run that was killed");
+            err.flush();
+        }
+    }
+
     private Weights loadWeights() {
         long start = System.nanoTime();
         Weights weights = plan.weights().load(DenseNet.build(plan.config(), ImageNetPreprocessor.DEFAULT_CROP,
@@ -102,7 +151,8 @@ final class ExplainRun {
     private List<InputFailure> compute(ExplainContext context, Weights weights, List<Batch.Planned> todo, int batchSize,
                                        RunReport report) {
         ImageNetLabels labels = ImageNetLabels.load();
-        InputLoader loader = new InputLoader(ImageNetPreprocessor.standard(), plan.background(), plan.fullSize());
+        InputLoader loader = new InputLoader(ImageNetPreprocessor.standard(), plan.background(), plan.fullSize(),
+                plan.maxPixels());
         OutputWriter writer = new OutputWriter(plan.out(), context, labels, plan.style(), plan.renders());
         ContactSheet grid = plan.grid()
                 ? new ContactSheet(plan.out(), plan.weights().warning().isPresent() ? WeightsSource.RANDOM_BANNER : null)

@@ -68,9 +68,7 @@ record OutputNames(String logits, List<RankFiles> ranks, String report) {
      */
     static OutputNames of(InputSpec input, String method, int ranks, Set<RenderKind> renders, boolean saveRaw,
                           boolean fullSize) {
-        String folder = input.outputFolder().toString().isEmpty()
-                ? "" : input.outputFolder().toString().replace('\\', '/') + "/";
-        String stem = folder + InputFile.stem(input.path());
+        String stem = folder(input.outputFolder()) + InputFile.stem(input.path());
         boolean image = input.kind() == InputFile.Kind.IMAGE;
         List<RankFiles> files = new ArrayList<>(ranks);
         for (int r = 1; r <= ranks; r++) {
@@ -90,6 +88,37 @@ record OutputNames(String logits, List<RankFiles> ranks, String report) {
         return new OutputNames(image ? null : stem + ".logits.npy", files, stem + ".explain.json");
     }
 
+    /**
+     * The folder's names joined by {@code /}, with a trailing one; empty for the empty path. Each name
+     * is kept whole: on Unix a folder may be called {@code ..\..}, which must not become {@code
+     * ../..} (the separator of the names is the file system's, not the backslash).
+     */
+    private static String folder(Path folder) {
+        StringBuilder joined = new StringBuilder();
+        for (Path name : folder) {
+            if (!name.toString().isEmpty()) {
+                joined.append(name).append('/');
+            }
+        }
+        return joined.toString();
+    }
+
+    /**
+     * The file {@code name} (relative, {@code /}-separated) in {@code outDir}, normalised, which must lie
+     * below {@code outDir}: no output may escape the output folder, whatever the input was called.
+     *
+     * @throws IllegalArgumentException if {@code name} leads outside {@code outDir} or is the folder itself
+     */
+    static Path inside(Path outDir, String name) {
+        Path root = outDir.toAbsolutePath().normalize();
+        Path file = root.resolve(name).normalize();
+        if (!file.startsWith(root) || file.equals(root)) {
+            throw new IllegalArgumentException("the output name '" + name + "' leads outside the --out folder " + outDir
+                    + "; rename the input it comes from");
+        }
+        return file;
+    }
+
     /** Every file name, report last. */
     List<String> all() {
         List<String> names = new ArrayList<>();
@@ -102,10 +131,11 @@ record OutputNames(String logits, List<RankFiles> ranks, String report) {
     }
 
     /**
-     * The names for every input, checked: no two inputs may write the same file (two inputs with
-     * the same stem in the same output folder) and no output may replace an input.
+     * The names for every input, checked: every output lies inside {@code outDir}, no two inputs
+     * may write the same file (two inputs with the same stem in the same output folder) and no
+     * output may replace an input.
      *
-     * @throws IllegalArgumentException naming the clashing inputs
+     * @throws IllegalArgumentException naming the clashing inputs, or the name that would escape {@code outDir}
      */
     static List<OutputNames> planAll(List<InputSpec> inputs, String method, int ranks, Set<RenderKind> renders,
                                      boolean saveRaw, boolean fullSize, Path outDir) {
@@ -118,6 +148,7 @@ record OutputNames(String logits, List<RankFiles> ranks, String report) {
         for (InputSpec input : inputs) {
             OutputNames names = of(input, method, ranks, renders, saveRaw, fullSize);
             for (String name : names.all()) {
+                inside(outDir, name);
                 Path earlier = writer.putIfAbsent(name, input.path());
                 if (earlier != null) {
                     throw new IllegalArgumentException("inputs " + earlier + " and " + input.path() + " would both write "

@@ -107,13 +107,19 @@ final class OutputWriter {
         return out;
     }
 
-    /** The path of output {@code name}, its folder created if needed. */
+    /** The path of output {@code name}, checked to lie inside the output folder, its folder created if needed. */
     private Path target(String name) {
+        Path file;
+        try {
+            file = OutputNames.inside(directory, name);
+        } catch (IllegalArgumentException e) {
+            // planAll has refused such names already; this guards every write all the same.
+            throw new BacklightException(e.getMessage(), e);
+        }
         if (!prepared) {
             OutputDirectory.prepare(directory);
             prepared = true;
         }
-        Path file = directory.resolve(name);
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {

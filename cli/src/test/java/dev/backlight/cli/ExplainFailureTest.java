@@ -3,6 +3,7 @@ package dev.backlight.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backlight.api.Shape;
@@ -21,12 +22,15 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -131,6 +135,48 @@ class ExplainFailureTest {
     }
 
     @Test
+    void emptyImageFile(@TempDir Path out) throws IOException {
+        Path empty = Files.createFile(files.resolve("empty.png"));
+
+        explain(out, "--weights", "random", empty.toString()).expect(ExitCodes.FAILURE, empty.toString(), "empty");
+    }
+
+    @Test
+    void truncatedImage(@TempDir Path out) throws IOException {
+        Path half = files.resolve("half.jpg");
+        byte[] lion = Files.readAllBytes(TestData.shared("images/lion.jpg"));
+        Files.write(half, Arrays.copyOf(lion, lion.length / 2));
+
+        explain(out, "--weights", "random", half.toString()).expect(ExitCodes.FAILURE, half.toString(), "truncated");
+    }
+
+    /** 49 KB on disk, 1.6 GB as RGB pixels: refused from its header (the library test times it). */
+    @Test
+    void decompressionBomb(@TempDir Path out) throws IOException {
+        Path bomb = Files.write(files.resolve("bomb.png"), HostileFiles.onebitPng(20_000, 20_000));
+
+        explain(out, "--weights", "random", bomb.toString()).expect(ExitCodes.FAILURE, bomb.toString(), "20000x20000",
+                "400,000,000 pixels", "limit of 100,000,000", "decompression", "--max-pixels 400000000");
+    }
+
+    @Test
+    void jpegDeclaringHugeDimensions(@TempDir Path out) throws IOException {
+        Path huge = files.resolve("huge.jpg");
+        Files.write(huge, HostileFiles.withJpegSize(Files.readAllBytes(TestData.shared("images/lion.jpg")), 65_000, 65_000));
+
+        explain(out, "--weights", "random", huge.toString()).expect(ExitCodes.FAILURE, huge.toString(), "65000x65000",
+                "--max-pixels 4225000000");
+    }
+
+    @Test
+    void maxPixelsLowersTheLimit(@TempDir Path out) {
+        Path lion = TestData.shared("images/lion.jpg");
+
+        explain(out, "--weights", "random", "--max-pixels", "1228799", lion.toString())
+                .expect(ExitCodes.FAILURE, lion.toString(), "1280x960", "limit of 1,228,799", "--max-pixels 1228800");
+    }
+
+    @Test
     void aBadInputIsSkippedAndTheOthersComplete(@TempDir Path out) throws IOException {
         Path fake = files.resolve("fake2.jpg");
         Files.writeString(fake, "this is not a JPEG\n");
@@ -182,6 +228,7 @@ class ExplainFailureTest {
     @Test
     void classOutOfRange(@TempDir Path out) {
         explain(out, "--weights", "random", "--class", "1000", goodArray.toString()).expect(ExitCodes.USAGE, "--class 1000", "0..999");
+        explain(out, "--weights", "random", "--class", "-1", goodArray.toString()).expect(ExitCodes.USAGE, "--class -1", "0..999");
     }
 
     @Test
@@ -235,11 +282,26 @@ class ExplainFailureTest {
         explain(out, "--weights", "random", "--background", "#12345", x).expect(ExitCodes.USAGE, "--background");
         explain(out, "--weights", "random", "--progress", "fancy", x).expect(ExitCodes.USAGE, "--progress fancy");
         explain(out, "--weights", "random", "--batch-size", "-2", x).expect(ExitCodes.USAGE, "--batch-size -2");
+        explain(out, "--weights", "random", "--batch-size", "two", x).expect(ExitCodes.USAGE, "--batch-size", "two");
+        explain(out, "--weights", "random", "--max-pixels", "0", x).expect(ExitCodes.USAGE, "--max-pixels 0", "not positive");
+        explain(out, "--weights", "random", "--max-pixels", "-5", x).expect(ExitCodes.USAGE, "--max-pixels -5");
+        explain(out, "--weights", "random", "--max-pixels", "lots", x).expect(ExitCodes.USAGE, "--max-pixels", "lots");
     }
 
     @Test
     void noInput(@TempDir Path out) {
         explain(out, "--weights", "random").expect(ExitCodes.USAGE, "INPUT");
+    }
+
+    @Test
+    void anImageAndAnArrayWithTheSameStemInAFolder(@TempDir Path out) throws IOException {
+        Path folder = Files.createDirectories(files.resolve("pair"));
+        Path array = folder.resolve("y.npy");
+        Npy.write(array, TestData.gaussian(Shape.of(1, 3, 32, 32), 7));
+        Path image = Files.write(folder.resolve("y.png"), HostileFiles.onebitPng(64, 64));
+
+        explain(out, "--weights", "random", folder + "/y.*")
+                .expect(ExitCodes.USAGE, array.toString(), image.toString(), "y.explain.json");
     }
 
     @Test
@@ -276,6 +338,68 @@ class ExplainFailureTest {
         assertEquals(1, r.errorLines().size(), r::toString);
         assertTrue(r.errorLines().get(0).contains("not a directory"), r::toString);
         assertEquals(List.of("taken"), TestData.contents(dir));
+    }
+
+    @Test
+    void outputFolderUnderAFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "a file\n");
+        Cli.Result r = Cli.run("explain", "--weights", "random", "--out", file.resolve("sub").toString(),
+                goodArray.toString());
+
+        assertFailedWithoutOutputs(r, "cannot create --out", "not a directory");
+        assertEquals(List.of("taken"), TestData.contents(dir));
+        assertEquals("a file\n", Files.readString(file));
+    }
+
+    /** A folder that even root cannot create: its name is longer than any file system allows (255 bytes). */
+    @Test
+    void outputFolderThatCannotBeCreated(@TempDir Path dir) {
+        Path tooLong = dir.resolve("new").resolve("n".repeat(300));
+        Cli.Result r = Cli.run("explain", "--weights", "random", "--out", tooLong.toString(), goodArray.toString());
+
+        assertFailedWithoutOutputs(r, "cannot create --out");
+        assertEquals(List.of(), TestData.contents(dir), "the parent created for the check is removed again");
+    }
+
+    /**
+     * A read-only folder. Root ignores permission bits, so there the folder is writable and the test
+     * is skipped: {@link #outputFolderThatCannotBeCreated} and {@link #outputFolderUnderAFile} fail
+     * for root too, and the check is a real write, not a look at the bits.
+     */
+    @Test
+    void readOnlyOutputFolder(@TempDir Path dir) throws IOException {
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        Set<PosixFilePermission> before = Files.getPosixFilePermissions(readOnly);
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(canCreateFileIn(readOnly), "permission bits are not enforced for this user (root)");
+            Cli.Result r = Cli.run("explain", "--weights", "random", "--out", readOnly.toString(), goodArray.toString());
+
+            assertFailedWithoutOutputs(r, "--out " + readOnly + " is not writable", "permission denied");
+            assertEquals(List.of(), TestData.contents(readOnly));
+        } finally {
+            Files.setPosixFilePermissions(readOnly, before);
+        }
+    }
+
+    private static boolean canCreateFileIn(Path dir) {
+        try {
+            Files.delete(Files.createFile(dir.resolve("probe")));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Exit code 1, one error line mentioning each of {@code mentioned}, no stack trace, nothing on stdout. */
+    private static void assertFailedWithoutOutputs(Cli.Result r, String... mentioned) {
+        assertEquals(ExitCodes.FAILURE, r.exitCode(), r::toString);
+        assertEquals(1, r.errorLines().size(), r::toString);
+        for (String m : mentioned) {
+            assertTrue(r.errorLines().get(0).contains(m), "the error line does not mention '" + m + "': " + r);
+        }
+        assertFalse(r.err().contains("\tat "), "a stack trace without --verbose: " + r);
+        assertEquals("", r.out(), r::toString);
     }
 
     @Test

@@ -1,75 +1,142 @@
 package dev.backlight.cpu;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
 /**
- * Single-precision matrix multiply-accumulate on row-major arrays: {@code C += A · B}.
+ * Single-precision matrix multiply-accumulate on row-major arrays, {@code C += A · B}: the work of
+ * every convolution and of the classifier.
  *
- * <p>Each element of C is accumulated in increasing k order whatever the blocking and however the
- * work is split, which keeps results independent of the thread count. This is the plain-Java
- * kernel; the inner j loop is left to C2's auto-vectorisation.
+ * <p>Two kernels. {@code VectorGemm}, on the Vector API, runs when the JVM has the incubator module
+ * ({@code --add-modules jdk.incubator.vector}); a library cannot add that flag for its users, so
+ * without it {@link ScalarGemm}, plain Java, runs instead, and a log line says what the flag would
+ * bring. The choice is made once per JVM; the system property {@value #PROPERTY} ({@code vector} or
+ * {@code scalar}) overrides it. Only {@link #loadVectorKernel()} names {@code VectorGemm}, by
+ * reflection, so no class that refers to {@code jdk.incubator.vector} is loaded without the module.
+ *
+ * <p>Results are bit-identical for any thread count: each kernel computes every element of C by one
+ * chain over k in increasing order whatever tile, block or task it falls in (see {@link GemmKernel}).
+ * The two kernels differ in the last bits (fused multiply-add or not).
  */
 final class Gemm {
-    /** Rows of C per parallel task. */
-    static final int ROW_BLOCK = 16;
-    /** Columns of C per parallel task (a few KB of C and B rows stay in L1). */
-    static final int COL_BLOCK = 256;
-    private static final int K_BLOCK = 128;
+    /** System property that forces a kernel: {@code vector} or {@code scalar}. */
+    static final String PROPERTY = "backlight.cpu.gemm";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    private static final Logger LOG = System.getLogger(Gemm.class.getName());
+    private static final GemmKernel KERNEL = select();
 
     private Gemm() {
     }
 
     /**
-     * Computes {@code C[m×n] += A[m×k] · B[k×n]} over all rows and columns, in parallel.
+     * Computes {@code C[m×n] += A[m×k] · B[k×n]}, in parallel on {@code workers}. Each matrix is
+     * row-major at its offset with its leading dimension (row stride). C must not overlap A or B.
+     *
+     * @throws IllegalArgumentException if a size is negative, a leading dimension is smaller than its
+     *     row length, or a matrix does not fit in its array
      */
     static void multiplyAdd(Workers workers, int m, int n, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        int rowBlocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
-        int colBlocks = (n + COL_BLOCK - 1) / COL_BLOCK;
-        workers.run(rowBlocks * colBlocks, t -> {
-            int rb = t / colBlocks;
-            int cb = t % colBlocks;
-            block(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k,
-                    rb * ROW_BLOCK, Math.min(m, (rb + 1) * ROW_BLOCK), cb * COL_BLOCK, Math.min(n, (cb + 1) * COL_BLOCK));
-        });
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("GEMM sizes must not be negative: m=" + m + ", n=" + n + ", k=" + k);
+        }
+        checkMatrix("C", c, cOff, ldc, m, n);
+        checkMatrix("A", a, aOff, lda, m, k);
+        checkMatrix("B", b, bOff, ldb, k, n);
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        KERNEL.multiplyAdd(workers, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
-    /** {@code C[i0..i1, j0..j1] += A[i0..i1, :] · B[:, j0..j1]}, single-threaded. */
-    static void block(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                      int k, int i0, int i1, int j0, int j1) {
-        for (int k0 = 0; k0 < k; k0 += K_BLOCK) {
-            int k1 = Math.min(k, k0 + K_BLOCK);
-            int i = i0;
-            for (; i + 4 <= i1; i += 4) {
-                int c0 = cOff + i * ldc;
-                int c1 = c0 + ldc;
-                int c2 = c1 + ldc;
-                int c3 = c2 + ldc;
-                int a0 = aOff + i * lda;
-                for (int kk = k0; kk < k1; kk++) {
-                    float x0 = a[a0 + kk];
-                    float x1 = a[a0 + lda + kk];
-                    float x2 = a[a0 + 2 * lda + kk];
-                    float x3 = a[a0 + 3 * lda + kk];
-                    int br = bOff + kk * ldb;
-                    for (int j = j0; j < j1; j++) {
-                        float bv = b[br + j];
-                        c[c0 + j] += x0 * bv;
-                        c[c1 + j] += x1 * bv;
-                        c[c2 + j] += x2 * bv;
-                        c[c3 + j] += x3 * bv;
-                    }
-                }
-            }
-            for (; i < i1; i++) {
-                int ci = cOff + i * ldc;
-                int ai = aOff + i * lda;
-                for (int kk = k0; kk < k1; kk++) {
-                    float x = a[ai + kk];
-                    int br = bOff + kk * ldb;
-                    for (int j = j0; j < j1; j++) {
-                        c[ci + j] += x * b[br + j];
-                    }
-                }
-            }
+    /** The kernel in use, for logs and reports: {@code "Vector API, 8 floats/vector, FMA, …"} or scalar. */
+    static String kernelDescription() {
+        return KERNEL.description();
+    }
+
+    /** The kernel in use. */
+    static GemmKernel kernel() {
+        return KERNEL;
+    }
+
+    /** Whether this JVM has the Vector API module. */
+    static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /**
+     * A new Vector API kernel; call only when {@link #vectorModulePresent()}. Never throws for want of
+     * the module: a {@link LinkageError} (or any failure to set it up) comes back as an
+     * {@link IllegalStateException} with the cause kept.
+     */
+    static GemmKernel loadVectorKernel() {
+        try {
+            return Class.forName(Gemm.class.getPackageName() + ".VectorGemm")
+                    .asSubclass(GemmKernel.class).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            throw new IllegalStateException("cannot set up the Vector API GEMM kernel: " + e, e);
+        }
+    }
+
+    /**
+     * Whether the JVM compiles fused multiply-adds to one instruction ({@code -XX:+UseFMA}, on by
+     * default where the CPU has FMA); without it each one is emulated, far slower than a multiply and
+     * an add. Asked of HotSpot; {@code guess} where it cannot answer (another VM, or a runtime linked
+     * without {@code jdk.management}).
+     */
+    static boolean hardwareFma(boolean guess) {
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? guess : Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return guess;
+        }
+    }
+
+    private static GemmKernel select() {
+        String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        if (!forced.isEmpty() && !forced.equals("vector") && !forced.equals("scalar")) {
+            LOG.log(Level.WARNING, "ignoring -D{0}={1}: expected vector or scalar", PROPERTY, forced);
+            forced = "";
+        }
+        if (forced.equals("scalar")) {
+            GemmKernel kernel = new ScalarGemm();
+            LOG.log(Level.INFO, "CPU GEMM kernel: {0} (chosen by -D{1}=scalar)", kernel.description(), PROPERTY);
+            return kernel;
+        }
+        if (!vectorModulePresent()) {
+            // The description says how much faster the flag would make it.
+            GemmKernel kernel = new ScalarGemm();
+            LOG.log(forced.isEmpty() ? Level.INFO : Level.WARNING, "CPU GEMM kernel: {0}", kernel.description());
+            return kernel;
+        }
+        try {
+            GemmKernel kernel = loadVectorKernel();
+            LOG.log(Level.INFO, "CPU GEMM kernel: {0}", kernel.description());
+            return kernel;
+        } catch (IllegalStateException e) {
+            GemmKernel kernel = new ScalarGemm();
+            LOG.log(Level.WARNING, "CPU GEMM kernel: " + kernel.description()
+                    + "; the Vector API module is present but its kernel failed to load", e);
+            return kernel;
+        }
+    }
+
+    private static void checkMatrix(String name, float[] array, int offset, int ld, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("GEMM " + name + ": leading dimension " + ld
+                    + " is smaller than its " + cols + " columns");
+        }
+        long end = offset + (long) (rows - 1) * ld + cols;
+        if (offset < 0 || end > array.length) {
+            throw new IllegalArgumentException("GEMM " + name + ": " + rows + "×" + cols + " with leading dimension "
+                    + ld + " at offset " + offset + " needs elements up to " + end + ", array has " + array.length);
         }
     }
 }

@@ -8,18 +8,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that readers see either the old content or the complete new content, never a
  * half-written file: the bytes go to a hidden temporary file in the target's directory, which is
  * flushed to disk and then renamed over the target.
  *
- * <p>Stateless; safe to call from several threads, though two writers of the same target race
- * (the last rename wins).
+ * <p>A process that is stopped while writing (Ctrl-C, {@code kill}) would leave the hidden
+ * temporary file behind: the JVM runs its shutdown hooks and halts, and the {@code finally} that
+ * deletes the file never runs. A shutdown hook that calls {@link #abandonWrites()} prevents that:
+ * every temporary file still being written is deleted and no new one is created afterwards.
+ *
+ * <p>Safe to call from several threads, though two writers of the same target race (the last
+ * rename wins).
  */
 public final class AtomicFiles {
     private static final int NAME_ATTEMPTS = 16;
+    /** The name of a temporary file: {@code .<target's name>.<random hex>.tmp}. */
+    private static final Pattern TEMPORARY_NAME = Pattern.compile("\\.(.+)\\.[0-9a-f]{1,16}\\.tmp");
+
+    /** The temporary files of the writes in progress; guarded by itself, as is {@link #abandoned}. */
+    private static final Set<Path> IN_FLIGHT = new HashSet<>();
+    private static boolean abandoned;
 
     private AtomicFiles() {}
 
@@ -51,6 +69,7 @@ public final class AtomicFiles {
                 content.writeTo(channel);
                 channel.force(true);
             }
+            // If abandonWrites() deleted the temporary file meanwhile, this fails and the target stays as it was.
             moveIntoPlace(temporary, absolute);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -59,6 +78,54 @@ public final class AtomicFiles {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        } finally {
+            synchronized (IN_FLIGHT) {
+                IN_FLIGHT.remove(temporary);
+            }
+        }
+    }
+
+    /**
+     * Stops every write of this process for good, for a shutdown hook: deletes the temporary file
+     * of each write in progress (its target keeps its old content, or stays absent) and makes every
+     * later {@link #write} fail with an {@code IOException} before it creates anything. A write whose
+     * rename already happened is complete and stays. Idempotent.
+     *
+     * @return the temporary files deleted (those a concurrent rename moved first are not counted)
+     */
+    public static List<Path> abandonWrites() {
+        List<Path> deleted = new ArrayList<>();
+        synchronized (IN_FLIGHT) {
+            abandoned = true;
+            for (Path temporary : IN_FLIGHT) {
+                try {
+                    if (Files.deleteIfExists(temporary)) {
+                        deleted.add(temporary);
+                    }
+                } catch (IOException e) {
+                    // Nothing more can be done while the process stops; the file is hidden and named *.tmp.
+                }
+            }
+            IN_FLIGHT.clear();
+        }
+        return deleted;
+    }
+
+    /**
+     * The name of the target that a file called {@code fileName} was the temporary file of, if it is
+     * one ({@code .photo.png.1f3a9c.tmp} belongs to {@code photo.png}). Such a file is left only when
+     * the process was killed outright (SIGKILL, a power cut), so that no shutdown hook ran; a later
+     * run may delete those of the targets it writes.
+     */
+    public static Optional<String> targetOf(String fileName) {
+        Matcher m = TEMPORARY_NAME.matcher(fileName);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** Undoes {@link #abandonWrites()}; for tests of this class only. */
+    static void allowWritesAgain() {
+        synchronized (IN_FLIGHT) {
+            abandoned = false;
         }
     }
 
@@ -70,12 +137,19 @@ public final class AtomicFiles {
         for (int attempt = 1; ; attempt++) {
             String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             Path candidate = directory.resolve(hidden + suffix + ".tmp");
-            try {
-                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return candidate;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == NAME_ATTEMPTS) {
-                    throw e;
+            // Created and registered under the lock, so that abandonWrites() sees every file it must delete.
+            synchronized (IN_FLIGHT) {
+                if (abandoned) {
+                    throw new IOException("not writing " + target + ": the process is stopping");
+                }
+                try {
+                    Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                    IN_FLIGHT.add(candidate);
+                    return candidate;
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt == NAME_ATTEMPTS) {
+                        throw e;
+                    }
                 }
             }
         }

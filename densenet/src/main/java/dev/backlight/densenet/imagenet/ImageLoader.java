@@ -31,6 +31,15 @@ import javax.imageio.stream.ImageInputStream;
  *       applied, so a photo stored sideways comes out upright ({@link ImageOrientation}).
  * </ul>
  *
+ * <p>Images that declare more than a limit of pixels (width × height) are refused <b>before</b>
+ * their pixels are decoded, with an {@link ImageTooLargeException}: the dimensions are read from
+ * the file's header first, so a decompression bomb (a file of a few kilobytes declaring a
+ * gigapixel image) costs neither time nor memory. The limit is {@value #DEFAULT_MAX_PIXELS}
+ * pixels (100 megapixels, about 400 MB as RGB pixels; Pillow's warning threshold is 89
+ * megapixels), or the system property {@value #MAX_PIXELS_PROPERTY}, or what the caller passes to
+ * {@link #read(Path, int, long)}. A PNG's metadata chunks are not read: the JDK would inflate a
+ * compressed text or ICC chunk whatever its size (a metadata bomb).
+ *
  * <p>A decoder warning, such as the JPEG reader's "premature end of data" for a truncated file, is
  * an error here: the JDK would otherwise return the image with its missing part filled in gray.
  * Pillow likewise refuses truncated files by default. The one exception is TwelveMonkeys' note
@@ -39,13 +48,42 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageLoader {
     /** The background images with alpha are composited on unless another is named: opaque white. */
     public static final int DEFAULT_BACKGROUND = 0xFFFFFF;
+    /** The most pixels (width × height) an image may declare unless a larger limit is set: 100 megapixels. */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    /** The system property that replaces {@link #DEFAULT_MAX_PIXELS}: a positive number of pixels. */
+    public static final String MAX_PIXELS_PROPERTY = "backlight.image.maxPixels";
 
     private ImageLoader() {}
+
+    /**
+     * The pixel limit of {@link #read(Path)} and {@link #read(Path, int)}: the system property
+     * {@value #MAX_PIXELS_PROPERTY} if set (underscores allowed: {@code 400_000_000}), else
+     * {@value #DEFAULT_MAX_PIXELS}.
+     *
+     * @throws IllegalArgumentException if the property is set to anything but a positive whole number
+     */
+    public static long defaultMaxPixels() {
+        String value = System.getProperty(MAX_PIXELS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MAX_PIXELS;
+        }
+        try {
+            long limit = Long.parseLong(value.strip().replace("_", ""));
+            if (limit > 0) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("the system property " + MAX_PIXELS_PROPERTY + "=" + value
+                + " is not a positive whole number of pixels");
+    }
 
     /**
      * Reads the first image in a file, upright, with alpha composited on white.
      *
      * @return the image as {@code TYPE_INT_RGB}
+     * @throws ImageTooLargeException if it declares more than {@link #defaultMaxPixels()} pixels
      * @throws InputFormatException naming the file and the problem, if it does not exist, is not a
      *     readable regular file, is empty, is not in a recognised image format, is truncated or
      *     corrupt, or has a colour space that cannot be turned into RGB
@@ -62,6 +100,25 @@ public final class ImageLoader {
      * @throws InputFormatException as {@link #read(Path)}
      */
     public static BufferedImage read(Path file, int background) {
+        return read(file, background, defaultMaxPixels());
+    }
+
+    /**
+     * Reads the first image in a file, upright, with alpha composited on {@code background}, if it
+     * declares at most {@code maxPixels} pixels; the dimensions are checked before any pixel is
+     * decoded.
+     *
+     * @param background the opaque colour under transparent pixels, as {@code 0xRRGGBB}
+     * @param maxPixels the most pixels (width × height) the image may have
+     * @return the image as {@code TYPE_INT_RGB}
+     * @throws ImageTooLargeException if the image declares more than {@code maxPixels} pixels
+     * @throws InputFormatException as {@link #read(Path)}
+     * @throws IllegalArgumentException if {@code maxPixels} is not positive
+     */
+    public static BufferedImage read(Path file, int background, long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
         checkReadable(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
@@ -71,7 +128,7 @@ public final class ImageLoader {
             if (!readers.hasNext()) {
                 throw new InputFormatException(file + " is not in a recognised image format");
             }
-            return decode(readers.next(), in, file, background);
+            return decode(readers.next(), in, file, background, maxPixels);
         } catch (IOException e) {
             throw new InputFormatException("cannot read image file " + file + ": " + e.getMessage(), e);
         }
@@ -93,23 +150,37 @@ public final class ImageLoader {
         }
     }
 
-    private static BufferedImage decode(ImageReader reader, ImageInputStream in, Path file, int background) {
+    private static BufferedImage decode(ImageReader reader, ImageInputStream in, Path file, int background,
+                                        long maxPixels) {
         String format = reader.getOriginatingProvider() == null
                 ? reader.getClass().getSimpleName()
                 : reader.getOriginatingProvider().getFormatNames()[0];
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
         ImageOrientation orientation;
+        // PNG metadata holds nothing used here (no orientation; the JDK's reader applies neither gAMA nor
+        // iCCP), and the JDK inflates its compressed text and ICC chunks without a limit: a 200 KB zTXt
+        // chunk made it allocate 600 MB. Ignoring it skips them; PLTE and tRNS are still read.
+        boolean png = format.equalsIgnoreCase("png");
         try {
-            // Not "ignore metadata": the EXIF orientation is in it.
-            reader.setInput(in, true, false);
+            // Elsewhere not "ignore metadata": the EXIF orientation is in it.
+            reader.setInput(in, true, png);
             reader.addIIOReadWarningListener((source, warning) -> {
                 if (!isColourProfileNote(warning)) {
                     warnings.add(warning);
                 }
             });
+            // getWidth and getHeight read the header only (PNG's IHDR, JPEG's SOF, ...): nothing is
+            // allocated for the pixels before the size is known to be acceptable.
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if ((long) width * height > maxPixels) {
+                throw new ImageTooLargeException(file, format, width, height, maxPixels);
+            }
             image = reader.read(0);
-            orientation = orientation(reader);
+            orientation = png ? ImageOrientation.NORMAL : orientation(reader);
+        } catch (ImageTooLargeException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // Readers also fail with unchecked exceptions (index or argument errors) on corrupt data.
             String seen = warnings.isEmpty() ? "" : " (decoder warnings: " + String.join("; ", warnings) + ")";

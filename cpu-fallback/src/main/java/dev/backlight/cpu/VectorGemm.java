@@ -1,0 +1,523 @@
+package dev.backlight.cpu;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API GEMM kernel: register-tiled micro-kernels over packed panels of B, after BLIS
+ * (Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality",
+ * ACM TOMS 2015). Loaded only by {@link Gemm#loadVectorKernel()}, when the JVM has
+ * {@code jdk.incubator.vector}; no other class may refer to this one or to that module.
+ *
+ * <p>Each task owns a block of C. For every block of {@value #KC} steps of k it packs its columns
+ * of B into micro-panels NR columns wide (zero-padded at the edge, in a per-thread buffer kept
+ * across calls), then runs a micro-kernel on each tile of 6 (or 4) rows × NR columns of C: one
+ * vector accumulator per row and vector of columns, held in registers, and per step of k one load
+ * of B per vector and one broadcast of A per row. A is read in place: packing it would cost more
+ * than it saves on DenseNet's narrow images (n = 196 or 49 columns), where each row of A serves
+ * few tiles. Rows go in tiles of 6, with tiles of 4 where that makes an even row count come out
+ * exact (32 = 6+6+6+6+4+4); a tile cut by the edge of C goes through a zero-padded scratch copy (of
+ * its rows of A, of C or both), so edges do the same arithmetic as the interior.
+ *
+ * <p>The accumulators are loaded from C and stored back around each k block, so every element of C
+ * is one unbroken {@code fma} chain in k order (see {@link GemmKernel}): the tiling, the k blocking
+ * and the tasks do not change a bit.
+ *
+ * <p>Tile widths, measured with JDK 17 and 25 on Zen 5 (AVX-512): 6 × 3 vectors (18 accumulators)
+ * beat 4 × 3, 5 × 3 and 4 × 4 by 5 to 25 %; 24 accumulators (8 × 3, 6 × 4) make C2 give up on
+ * keeping the vectors unboxed, 20 times slower. With 16 vector registers (AVX2), 18 accumulators
+ * spill, so tiles are 6 × 2 vectors there, as in BLIS's Haswell kernel.
+ */
+final class VectorGemm implements GemmKernel {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector: 8 with AVX2, 16 with AVX-512, 4 with NEON. */
+    private static final int V = SPECIES.length();
+    /** Vectors per tile row: 3 where there are 32 vector registers (AVX-512), 2 otherwise. */
+    private static final int NV = V >= 16 ? 3 : 2;
+    /** Columns per tile and per packed micro-panel of B. */
+    private static final int NR = NV * V;
+    /** Rows per tile; tiles of 4 rows fill in (see the class comment). */
+    private static final int MR = 6;
+    /** Steps of k per block: a packed micro-panel of B (KC × NR floats, 48 KiB with AVX-512) stays near L1. */
+    private static final int KC = 256;
+    /**
+     * Tasks of at most 128 rows × 20 vectors of columns (packed B: KC × 320 floats = 320 KiB with
+     * AVX-512), so a task's B stays in L2 while its rows pass. Packing B costs about a vector load and
+     * store per V elements (~4 flop-equivalents each). On the 2-core VM this was tuned on, a call
+     * on the worker pool took a median 50 to 60 µs longer than its work split in two (some 8 Mflop
+     * at this kernel's speed), and each task beyond one per thread another ~10 µs.
+     */
+    private static final GemmPartition.Tiling TILING = new GemmPartition.Tiling(4, V, 128, 20 * V,
+            0, 4, 8e6, 1.5e6);
+    /** Whether to fuse; if HotSpot cannot tell, yes on AVX2 and up (every such x86 has FMA) and on arm64. */
+    private static final boolean FMA = Gemm.hardwareFma(V >= 8 || "aarch64".equals(System.getProperty("os.arch")));
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    @Override
+    public void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        GemmPartition part = GemmPartition.of(m, n, k, TILING, workers.threads());
+        IntConsumer task = t -> block(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k,
+                part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t));
+        if (part.parallel()) {
+            workers.run(part.tasks(), task);
+        } else {
+            for (int t = 0; t < part.tasks(); t++) {
+                task.accept(t);
+            }
+        }
+    }
+
+    @Override
+    public boolean fused() {
+        return FMA;
+    }
+
+    @Override
+    public String description() {
+        return "Vector API, " + V + " floats/vector, " + (FMA ? "FMA" : "multiply+add (no FMA)")
+                + ", " + MR + "x" + NR + " register tiles";
+    }
+
+    /** Per-thread buffers, grown on demand and kept for later calls (some 400 KiB with AVX-512). */
+    private static final class Scratch {
+        /** Packed B of one task and k block. */
+        float[] b = new float[0];
+        /** The last 1 to 3 rows of A of a task for one k block, zero-padded to 4 rows: 4 × KC. */
+        final float[] aTail = new float[4 * KC];
+        /** One tile of C cut by the matrix edge, zero-padded: MR × NR. */
+        final float[] cTile = new float[MR * NR];
+    }
+
+    /** {@code C[i0..i1, j0..j1] += A[i0..i1, :] · B[:, j0..j1]} on this thread. */
+    private static void block(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                              int k, int i0, int i1, int j0, int j1) {
+        // Rows: tiles6 tiles of 6, then tiles4 of 4, then 0 to 3 rows through the scratch copy.
+        int rows = i1 - i0;
+        int tiles6 = rows / MR;
+        int tiles4 = 0;
+        switch (rows % MR) {
+            case 2 -> {
+                if (tiles6 > 0) {
+                    tiles6--;
+                    tiles4 = 2;
+                }
+            }
+            case 4, 5 -> tiles4 = 1;
+            default -> {
+            }
+        }
+        int tailStart = i0 + tiles6 * MR + tiles4 * 4;
+        int tailRows = i1 - tailStart;
+        int colPanels = (j1 - j0 + NR - 1) / NR;
+        Scratch s = SCRATCH.get();
+        int packed = colPanels * NR * Math.min(k, KC);
+        if (s.b.length < packed) {
+            s.b = new float[packed];
+        }
+        float[] pb = s.b;
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            packB(b, bOff + k0 * ldb + j0, ldb, kc, j1 - j0, pb);
+            if (tailRows > 0) {
+                Arrays.fill(s.aTail, 0f);
+                for (int r = 0; r < tailRows; r++) {
+                    System.arraycopy(a, aOff + (tailStart + r) * lda + k0, s.aTail, r * kc, kc);
+                }
+            }
+            for (int q = 0; q < colPanels; q++) {
+                int j = j0 + q * NR;
+                int w = Math.min(NR, j1 - j);
+                int ib = q * kc * NR;
+                int i = i0;
+                for (int t = 0; t < tiles6 + tiles4; t++) {
+                    int h = t < tiles6 ? MR : 4;
+                    int ia = aOff + i * lda + k0;
+                    int ic = cOff + i * ldc + j;
+                    if (w % V == 0) {
+                        tile(h, w / V, kc, a, ia, lda, pb, ib, c, ic, ldc);
+                    } else {
+                        edgeTile(h, h, w, kc, a, ia, lda, pb, ib, c, ic, ldc, s.cTile);
+                    }
+                    i += h;
+                }
+                if (tailRows > 0) {
+                    edgeTile(4, tailRows, w, kc, s.aTail, 0, kc, pb, ib, c, cOff + tailStart * ldc + j, ldc, s.cTile);
+                }
+            }
+        }
+    }
+
+    /**
+     * A tile of h ≤ rows rows and w ≤ NR columns, computed by the rows-row kernel on a zero-padded
+     * copy of C (the kernel's rows of A past h must be readable; their results are dropped).
+     */
+    private static void edgeTile(int rows, int h, int w, int kc, float[] a, int ia, int lda, float[] pb, int ib,
+                                 float[] c, int ic, int ldc, float[] tile) {
+        Arrays.fill(tile, 0f);
+        for (int r = 0; r < h; r++) {
+            System.arraycopy(c, ic + r * ldc, tile, r * NR, w);
+        }
+        tile(rows, (w + V - 1) / V, kc, a, ia, lda, pb, ib, tile, 0, NR);
+        for (int r = 0; r < h; r++) {
+            System.arraycopy(tile, r * NR, c, ic + r * ldc, w);
+        }
+    }
+
+    /**
+     * Packs B[0..kc, 0..w] (row-major at {@code src} with stride {@code ldb}) into micro-panels of NR
+     * columns: panel q holds its kc rows of NR floats one after another; columns past w are zero.
+     */
+    private static void packB(float[] b, int src, int ldb, int kc, int w, float[] pb) {
+        int full = w / NR;
+        int rest = w - full * NR;
+        for (int p = 0; p < kc; p++) {
+            int row = src + p * ldb;
+            int dst = p * NR;
+            for (int q = 0; q < full; q++, dst += kc * NR) {
+                int from = row + q * NR;
+                for (int v = 0; v < NR; v += V) {
+                    FloatVector.fromArray(SPECIES, b, from + v).intoArray(pb, dst + v);
+                }
+            }
+            if (rest > 0) {
+                System.arraycopy(b, row + full * NR, pb, dst, rest);
+                Arrays.fill(pb, dst + rest, dst + NR, 0f);
+            }
+        }
+    }
+
+    private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {
+        return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
+    }
+
+    /**
+     * C[rows × vectors·V] (at {@code ic}, row stride {@code ldc}) += A[rows × kc] (at {@code ia},
+     * row stride {@code lda}) · the first vectors·V columns of a packed micro-panel of B (at
+     * {@code ib}, NR floats per step of k).
+     */
+    private static void tile(int rows, int vectors, int kc, float[] a, int ia, int lda, float[] pb, int ib,
+                             float[] c, int ic, int ldc) {
+        switch (rows * 4 + vectors) {
+            case 6 * 4 + 3 -> kernel6x3(kc, a, ia, lda, pb, ib, c, ic, ldc);
+            case 6 * 4 + 2 -> kernel6x2(kc, a, ia, lda, pb, ib, c, ic, ldc);
+            case 6 * 4 + 1 -> kernel6x1(kc, a, ia, lda, pb, ib, c, ic, ldc);
+            case 4 * 4 + 3 -> kernel4x3(kc, a, ia, lda, pb, ib, c, ic, ldc);
+            case 4 * 4 + 2 -> kernel4x2(kc, a, ia, lda, pb, ib, c, ic, ldc);
+            case 4 * 4 + 1 -> kernel4x1(kc, a, ia, lda, pb, ib, c, ic, ldc);
+            default -> throw new AssertionError(rows + "x" + vectors);
+        }
+    }
+
+    // The kernels below differ only in their unrolling (rows × vectors). Each keeps its accumulators
+    // in local variables: C2 keeps FloatVector locals in registers, not arrays of them.
+
+    private static void kernel6x3(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc) {
+        int a1 = ia + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int c1 = ic + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, ic);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, ic + V);
+        FloatVector c02 = FloatVector.fromArray(SPECIES, c, ic + 2 * V);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c1 + V);
+        FloatVector c12 = FloatVector.fromArray(SPECIES, c, c1 + 2 * V);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, c, c2 + V);
+        FloatVector c22 = FloatVector.fromArray(SPECIES, c, c2 + 2 * V);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, c, c3 + V);
+        FloatVector c32 = FloatVector.fromArray(SPECIES, c, c3 + 2 * V);
+        FloatVector c40 = FloatVector.fromArray(SPECIES, c, c4);
+        FloatVector c41 = FloatVector.fromArray(SPECIES, c, c4 + V);
+        FloatVector c42 = FloatVector.fromArray(SPECIES, c, c4 + 2 * V);
+        FloatVector c50 = FloatVector.fromArray(SPECIES, c, c5);
+        FloatVector c51 = FloatVector.fromArray(SPECIES, c, c5 + V);
+        FloatVector c52 = FloatVector.fromArray(SPECIES, c, c5 + 2 * V);
+        for (int p = 0; p < kc; p++) {
+            int jb = ib + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, jb);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, jb + V);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, pb, jb + 2 * V);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ia + p]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            c02 = madd(x, b2, c02);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            c12 = madd(x, b2, c12);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            c22 = madd(x, b2, c22);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+            c32 = madd(x, b2, c32);
+            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = madd(x, b0, c40);
+            c41 = madd(x, b1, c41);
+            c42 = madd(x, b2, c42);
+            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = madd(x, b0, c50);
+            c51 = madd(x, b1, c51);
+            c52 = madd(x, b2, c52);
+        }
+        c00.intoArray(c, ic);
+        c01.intoArray(c, ic + V);
+        c02.intoArray(c, ic + 2 * V);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + V);
+        c12.intoArray(c, c1 + 2 * V);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + V);
+        c22.intoArray(c, c2 + 2 * V);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + V);
+        c32.intoArray(c, c3 + 2 * V);
+        c40.intoArray(c, c4);
+        c41.intoArray(c, c4 + V);
+        c42.intoArray(c, c4 + 2 * V);
+        c50.intoArray(c, c5);
+        c51.intoArray(c, c5 + V);
+        c52.intoArray(c, c5 + 2 * V);
+    }
+
+    private static void kernel6x2(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc) {
+        int a1 = ia + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int c1 = ic + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, ic);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, ic + V);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c1 + V);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, c, c2 + V);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, c, c3 + V);
+        FloatVector c40 = FloatVector.fromArray(SPECIES, c, c4);
+        FloatVector c41 = FloatVector.fromArray(SPECIES, c, c4 + V);
+        FloatVector c50 = FloatVector.fromArray(SPECIES, c, c5);
+        FloatVector c51 = FloatVector.fromArray(SPECIES, c, c5 + V);
+        for (int p = 0; p < kc; p++) {
+            int jb = ib + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, jb);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, jb + V);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ia + p]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = madd(x, b0, c40);
+            c41 = madd(x, b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = madd(x, b0, c50);
+            c51 = madd(x, b1, c51);
+        }
+        c00.intoArray(c, ic);
+        c01.intoArray(c, ic + V);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + V);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + V);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + V);
+        c40.intoArray(c, c4);
+        c41.intoArray(c, c4 + V);
+        c50.intoArray(c, c5);
+        c51.intoArray(c, c5 + V);
+    }
+
+    private static void kernel6x1(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc) {
+        int a1 = ia + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int c1 = ic + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, ic);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector c40 = FloatVector.fromArray(SPECIES, c, c4);
+        FloatVector c50 = FloatVector.fromArray(SPECIES, c, c5);
+        for (int p = 0; p < kc; p++) {
+            int jb = ib + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, jb);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ia + p]);
+            c00 = madd(x, b0, c00);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = madd(x, b0, c10);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = madd(x, b0, c20);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = madd(x, b0, c30);
+            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = madd(x, b0, c40);
+            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = madd(x, b0, c50);
+        }
+        c00.intoArray(c, ic);
+        c10.intoArray(c, c1);
+        c20.intoArray(c, c2);
+        c30.intoArray(c, c3);
+        c40.intoArray(c, c4);
+        c50.intoArray(c, c5);
+    }
+
+    private static void kernel4x3(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc) {
+        int a1 = ia + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int c1 = ic + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, ic);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, ic + V);
+        FloatVector c02 = FloatVector.fromArray(SPECIES, c, ic + 2 * V);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c1 + V);
+        FloatVector c12 = FloatVector.fromArray(SPECIES, c, c1 + 2 * V);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, c, c2 + V);
+        FloatVector c22 = FloatVector.fromArray(SPECIES, c, c2 + 2 * V);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, c, c3 + V);
+        FloatVector c32 = FloatVector.fromArray(SPECIES, c, c3 + 2 * V);
+        for (int p = 0; p < kc; p++) {
+            int jb = ib + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, jb);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, jb + V);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, pb, jb + 2 * V);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ia + p]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            c02 = madd(x, b2, c02);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            c12 = madd(x, b2, c12);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            c22 = madd(x, b2, c22);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+            c32 = madd(x, b2, c32);
+        }
+        c00.intoArray(c, ic);
+        c01.intoArray(c, ic + V);
+        c02.intoArray(c, ic + 2 * V);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + V);
+        c12.intoArray(c, c1 + 2 * V);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + V);
+        c22.intoArray(c, c2 + 2 * V);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + V);
+        c32.intoArray(c, c3 + 2 * V);
+    }
+
+    private static void kernel4x2(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc) {
+        int a1 = ia + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int c1 = ic + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, ic);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, ic + V);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c1 + V);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, c, c2 + V);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, c, c3 + V);
+        for (int p = 0; p < kc; p++) {
+            int jb = ib + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, jb);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, jb + V);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ia + p]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+        }
+        c00.intoArray(c, ic);
+        c01.intoArray(c, ic + V);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + V);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + V);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + V);
+    }
+
+    private static void kernel4x1(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc) {
+        int a1 = ia + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int c1 = ic + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, ic);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c3);
+        for (int p = 0; p < kc; p++) {
+            int jb = ib + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, jb);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ia + p]);
+            c00 = madd(x, b0, c00);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = madd(x, b0, c10);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = madd(x, b0, c20);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = madd(x, b0, c30);
+        }
+        c00.intoArray(c, ic);
+        c10.intoArray(c, c1);
+        c20.intoArray(c, c2);
+        c30.intoArray(c, c3);
+    }
+}
