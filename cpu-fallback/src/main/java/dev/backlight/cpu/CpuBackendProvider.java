@@ -27,7 +27,7 @@ public final class CpuBackendProvider implements BackendProvider {
     @Override
     public Availability availability() {
         return Availability.available("pure Java, " + Runtime.getRuntime().availableProcessors()
-                + " cores, scalar kernels; runs built-in and custom rules");
+                + " cores, GEMM: " + Gemm.kernelDescription() + "; runs built-in and custom rules");
     }
 
     @Override
