@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * than it saves on DenseNet's narrow images (n = 196 or 49 columns), where each row of A serves
  * few tiles. Rows go in tiles of 6, with tiles of 4 where that makes an even row count come out
  * exact (32 = 6+6+6+6+4+4); a tile cut by the edge of C goes through a zero-padded scratch copy (of
- * its rows of A, of C or both), so edges do the same arithmetic as the interior.
+ * its rows of A, of C or both), so edges do the same arithmetic as the interior. Blocks of fewer
+ * than 4 rows (the classifier at batch 1) skip the packing and read B in place.
  *
  * <p>The accumulators are loaded from C and stored back around each k block, so every element of C
  * is one unbroken {@code fma} chain in k order (see {@link GemmKernel}): the tiling, the k blocking
@@ -95,6 +96,10 @@ final class VectorGemm implements GemmKernel {
     /** {@code C[i0..i1, j0..j1] += A[i0..i1, :] · B[:, j0..j1]} on this thread. */
     private static void block(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                               int k, int i0, int i1, int j0, int j1) {
+        if (i1 - i0 < 4) {
+            fewRows(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k, i0, i1, j0, j1);
+            return;
+        }
         // Rows: tiles6 tiles of 6, then tiles4 of 4, then 0 to 3 rows through the scratch copy.
         int rows = i1 - i0;
         int tiles6 = rows / MR;
@@ -147,6 +152,56 @@ final class VectorGemm implements GemmKernel {
                 if (tailRows > 0) {
                     edgeTile(4, tailRows, w, kc, s.aTail, 0, kc, pb, ib, c, cOff + tailStart * ldc + j, ldc, s.cTile);
                 }
+            }
+        }
+    }
+
+    /**
+     * A block of fewer than 4 rows (the classifier at batch 1, say): too few rows to pay for packing
+     * B, whose every element serves at most 3 products. Each row of C, 4 vectors at a time, takes
+     * its chain over k reading B in place; the last n mod V columns take the same chain in scalar
+     * code ({@link Math#fma} rounds as the vector lanes do).
+     */
+    private static void fewRows(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
+                                int ldc, int k, int i0, int i1, int j0, int j1) {
+        for (int i = i0; i < i1; i++) {
+            int ai = aOff + i * lda;
+            int ci = cOff + i * ldc;
+            int j = j0;
+            for (; j + 4 * V <= j1; j += 4 * V) {
+                FloatVector c0 = FloatVector.fromArray(SPECIES, c, ci + j);
+                FloatVector c1 = FloatVector.fromArray(SPECIES, c, ci + j + V);
+                FloatVector c2 = FloatVector.fromArray(SPECIES, c, ci + j + 2 * V);
+                FloatVector c3 = FloatVector.fromArray(SPECIES, c, ci + j + 3 * V);
+                for (int p = 0; p < k; p++) {
+                    FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p]);
+                    int row = bOff + p * ldb + j;
+                    c0 = madd(x, FloatVector.fromArray(SPECIES, b, row), c0);
+                    c1 = madd(x, FloatVector.fromArray(SPECIES, b, row + V), c1);
+                    c2 = madd(x, FloatVector.fromArray(SPECIES, b, row + 2 * V), c2);
+                    c3 = madd(x, FloatVector.fromArray(SPECIES, b, row + 3 * V), c3);
+                }
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + V);
+                c2.intoArray(c, ci + j + 2 * V);
+                c3.intoArray(c, ci + j + 3 * V);
+            }
+            for (; j + V <= j1; j += V) {
+                FloatVector c0 = FloatVector.fromArray(SPECIES, c, ci + j);
+                for (int p = 0; p < k; p++) {
+                    FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p]);
+                    c0 = madd(x, FloatVector.fromArray(SPECIES, b, bOff + p * ldb + j), c0);
+                }
+                c0.intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) {
+                float sum = c[ci + j];
+                for (int p = 0; p < k; p++) {
+                    float x = a[ai + p];
+                    float y = b[bOff + p * ldb + j];
+                    sum = FMA ? Math.fma(x, y, sum) : sum + x * y;
+                }
+                c[ci + j] = sum;
             }
         }
     }
