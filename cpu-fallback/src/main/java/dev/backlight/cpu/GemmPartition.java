@@ -153,4 +153,15 @@ final class GemmPartition {
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
+
+    /** Runs {@code task} for every task index: on the workers when {@link #parallel()}, else on this thread. */
+    void run(Workers workers, java.util.function.IntConsumer task) {
+        if (parallel()) {
+            workers.run(tasks(), task);
+        } else {
+            for (int t = 0; t < tasks(); t++) {
+                task.accept(t);
+            }
+        }
+    }
 }

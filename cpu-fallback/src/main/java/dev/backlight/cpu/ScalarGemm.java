@@ -1,6 +1,5 @@
 package dev.backlight.cpu;
 
-import java.util.function.IntConsumer;
 
 /**
  * The plain-Java GEMM kernel, used when the Vector API is not available. Each element of C is
@@ -34,15 +33,8 @@ final class ScalarGemm implements GemmKernel {
     public void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         GemmPartition part = GemmPartition.of(m, n, k, TILING, workers.threads());
-        IntConsumer task = t -> block(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k,
-                part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t));
-        if (part.parallel()) {
-            workers.run(part.tasks(), task);
-        } else {
-            for (int t = 0; t < part.tasks(); t++) {
-                task.accept(t);
-            }
-        }
+        part.run(workers, t -> block(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k,
+                part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t)));
     }
 
     @Override
