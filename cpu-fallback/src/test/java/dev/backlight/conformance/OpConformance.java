@@ -40,6 +40,14 @@ public abstract class OpConformance {
     /** Creates the backend under test. */
     protected abstract Backend createBackend();
 
+    /**
+     * Whether the backend runs custom ReLU rules (the CPU backend runs any rule; a GPU backend may
+     * run only the built-in ones and must then refuse others with a typed error).
+     */
+    protected boolean runsCustomRules() {
+        return true;
+    }
+
     @BeforeAll
     void start() {
         backend = createBackend();
@@ -250,6 +258,12 @@ public abstract class OpConformance {
         Tensor dy = Numerics.gaussian(Shape.of(1, 3, 5, 5), 32);
         try (CompiledModel m = backend.compile(graph, RandomWeights.generate(graph, 1))) {
             m.forward(x);
+            if (!runsCustomRules()) {
+                var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.backlight.api.BackendUnavailableException.class,
+                        () -> m.backward(dy, scaled));
+                assertTrue(refused.getMessage().contains("test-double-positive"), refused.getMessage());
+                return;
+            }
             float[] dx = m.backward(dy, scaled).data();
             for (int i = 0; i < dx.length; i++) {
                 assertEquals(x.data()[i] > 0.5f ? 2f * dy.data()[i] : 0f, dx[i], 0f);

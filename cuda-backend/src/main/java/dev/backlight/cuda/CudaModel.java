@@ -1,0 +1,516 @@
+package dev.backlight.cuda;
+
+import dev.backlight.api.BackendUnavailableException;
+import dev.backlight.api.Shape;
+import dev.backlight.api.Tensor;
+import dev.backlight.api.backend.CallGuard;
+import dev.backlight.api.backend.CompiledModel;
+import dev.backlight.api.graph.Graph;
+import dev.backlight.api.rule.BuiltinRule;
+import dev.backlight.api.rule.ReluRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A graph compiled for the CUDA backend; see {@link CompiledModel} for the contract.
+ *
+ * <p>Device memory: the parameters, uploaded once, and one activation allocation holding every
+ * buffer of the {@link DevicePlan} for {@link #capacity()} images. A forward on more images than
+ * fit runs in chunks of the capacity: the capacity is chosen from the device's free memory, and
+ * an allocation that still fails (also inside cuDNN's workspace) halves it and retries. With
+ * chunks, a backward pass recomputes the forward of every chunk but the resident one, so results
+ * do not depend on how the batch was split (each image's arithmetic is the same).
+ *
+ * <p>The caller's input is kept on the host for those recomputations; logits, maps and observed
+ * activations and gradients are copied to the host as each chunk completes.
+ */
+final class CudaModel implements CompiledModel {
+    /** Alignment of every buffer, in bytes (cuDNN and coalesced access want 256). */
+    static final long ALIGN = 256;
+    /** Share of the free device memory a model sizes its buffers for. */
+    private static final double FREE_MEMORY_SHARE = 0.9;
+
+    private final DevicePlan plan;
+    private final Device device;
+    private final CallGuard guard;
+    private final long parameterBlock;
+    private final long[] parameterAddress;
+    private final long bytesPerImage;
+
+    private long activationBlock;
+    private int capacity;
+    private long[] dataAddress;
+    private long[] gradAddress;
+    private long[] argmaxAddress;
+
+    // The last forward: its input (host), chunks, and what the caller may read back.
+    private float[] input;
+    private int batch;
+    private int residentChunkStart = -1;
+    private boolean forwardDone;
+    private boolean backwardDone;
+    private final Map<String, float[]> activations = new HashMap<>();
+    private final Map<String, float[]> gradients = new HashMap<>();
+
+    CudaModel(DevicePlan plan, Device device, Runnable onClose) {
+        this.plan = plan;
+        this.device = device;
+        this.guard = new CallGuard("the CUDA model of graph " + plan.graph.name(), () -> release(onClose));
+        long total = 0;
+        long[] offsets = new long[plan.parameters.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = total;
+            total += align(4L * plan.parameters.get(i).length);
+        }
+        this.bytesPerImage = layout(1, null, null, null);
+        long block = 0;
+        try {
+            block = device.allocate(Math.max(total, ALIGN), "parameters of " + plan.graph.name());
+            parameterAddress = new long[offsets.length];
+            for (int i = 0; i < offsets.length; i++) {
+                parameterAddress[i] = block + offsets[i];
+                float[] p = plan.parameters.get(i);
+                device.upload(p, 0, p.length, parameterAddress[i]);
+            }
+            device.synchronize();
+        } catch (RuntimeException e) {
+            if (block != 0) {
+                device.free(block);
+            }
+            device.close();
+            throw e;
+        }
+        this.parameterBlock = block;
+    }
+
+    @Override
+    public Graph graph() {
+        return plan.graph;
+    }
+
+    @Override
+    public String backendName() {
+        return CudaBackendProvider.NAME;
+    }
+
+    /** Images the device buffers hold now (0 before the first forward). */
+    int capacity() {
+        return capacity;
+    }
+
+    /** Device bytes of the activation buffers per image. */
+    long bytesPerImage() {
+        return bytesPerImage;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        guard.enter("forward");
+        try {
+            Objects.requireNonNull(x, "input");
+            Shape s = x.shape();
+            Shape expected = plan.graph.inputShape();
+            if (s.rank() != expected.rank() + 1 || !s.withBatch(1).equals(prepend(1, expected)) || s.dim(0) < 1) {
+                throw new IllegalArgumentException("input of shape " + s + " does not fit graph " + plan.graph.name()
+                        + ", which takes [N, " + expected.toString().substring(1) + " with N >= 1");
+            }
+            forwardDone = false;
+            backwardDone = false;
+            batch = s.dim(0);
+            input = x.data().clone();
+            activations.clear();
+            gradients.clear();
+            plan.observed.forEach((name, v) -> activations.put(name, new float[batch * v.size()]));
+            float[] logits = new float[batch * plan.output.size()];
+            residentChunkStart = -1;
+            runChunked((start, count) -> {
+                forwardChunk(start, count);
+                download(plan.output, false, start, count, logits);
+                for (var e : plan.observed.entrySet()) {
+                    download(e.getValue(), false, start, count, activations.get(e.getKey()));
+                }
+            });
+            forwardDone = true;
+            return Tensor.of(prepend(batch, plan.graph.outputShape()), logits);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public Tensor backward(Tensor seed, ReluRule rule) {
+        guard.enter("backward");
+        try {
+            Objects.requireNonNull(seed, "seed");
+            Objects.requireNonNull(rule, "rule");
+            if (!forwardDone) {
+                throw new IllegalStateException("backward needs a forward pass first");
+            }
+            Shape outShape = prepend(batch, plan.graph.outputShape());
+            if (!seed.shape().equals(outShape)) {
+                throw new IllegalArgumentException("seed has shape " + seed.shape() + " but the last forward's output is " + outShape);
+            }
+            int ruleId = ruleId(rule);
+            backwardDone = false;
+            plan.observed.forEach((name, v) -> gradients.put(name, new float[batch * v.size()]));
+            DeviceValue in = plan.input.output();
+            float[] map = new float[batch * in.size()];
+            runChunked((start, count) -> {
+                if (start != residentChunkStart) {
+                    forwardChunk(start, count);
+                }
+                backwardChunk(start, count, seed.data(), ruleId);
+                download(in, true, start, count, map);
+                for (var e : plan.observed.entrySet()) {
+                    download(e.getValue(), true, start, count, gradients.get(e.getKey()));
+                }
+            });
+            backwardDone = true;
+            return Tensor.of(prepend(batch, plan.graph.inputShape()), map);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public Tensor activation(String node) {
+        guard.enter("activation");
+        try {
+            DeviceValue v = observed(node);
+            if (!forwardDone) {
+                throw new IllegalStateException("no forward pass has run");
+            }
+            return Tensor.of(prepend(batch, shapeOf(node)), activations.get(node).clone());
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public Tensor gradient(String node) {
+        guard.enter("gradient");
+        try {
+            observed(node);
+            if (!backwardDone) {
+                throw new IllegalStateException("no backward pass has run since the last forward");
+            }
+            return Tensor.of(prepend(batch, shapeOf(node)), gradients.get(node).clone());
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        guard.close();
+    }
+
+    // ---- chunking and capacity ----
+
+    private interface ChunkWork {
+        void run(int start, int count);
+    }
+
+    /** The chunk starts for the current capacity, {@code first} (if a chunk start) first. */
+    private List<Integer> chunkStarts(int first) {
+        List<Integer> starts = new ArrayList<>();
+        for (int s = 0; s < batch; s += capacity == 0 ? batch : capacity) {
+            starts.add(s);
+        }
+        if (starts.remove((Integer) first)) {
+            starts.add(0, first);
+        }
+        return starts;
+    }
+
+    /**
+     * Runs the work chunk by chunk; sizes the buffers first, and on a device out-of-memory halves
+     * the capacity and starts over (the work of a chunk is idempotent).
+     */
+    private void runChunked(ChunkWork work) {
+        ensureCapacity(batch);
+        while (true) {
+            try {
+                for (int start : chunkStarts(residentChunkStart)) {
+                    int count = Math.min(capacity, batch - start);
+                    work.run(start, count);
+                    residentChunkStart = start;
+                }
+                return;
+            } catch (DeviceOutOfMemoryException e) {
+                if (capacity <= 1) {
+                    throw e;
+                }
+                residentChunkStart = -1;
+                allocateActivations(capacity / 2);
+            }
+        }
+    }
+
+    /** Makes the buffers hold min(wanted, what fits) images, at least one; never shrinks them. */
+    private void ensureCapacity(int wanted) {
+        if (capacity >= wanted) {
+            return;
+        }
+        int target = fitting(wanted);
+        if (target > capacity) {
+            residentChunkStart = -1;
+            allocateActivations(target);
+        }
+    }
+
+    /** How many of {@code wanted} images the free device memory holds, counting what this model holds already. */
+    private int fitting(int wanted) {
+        long free = device.freeBytes() + (activationBlock == 0 ? 0 : align(bytesPerImage * capacity));
+        long fit = (long) (free * FREE_MEMORY_SHARE) / Math.max(1, bytesPerImage);
+        return (int) Math.max(1, Math.min(wanted, fit));
+    }
+
+    /** Frees the activation buffers and allocates them for {@code images}, halving on out-of-memory. */
+    private void allocateActivations(int images) {
+        freeActivations();
+        int n = images;
+        while (true) {
+            try {
+                long bytes = layout(n, null, null, null);
+                long block = device.allocate(bytes, "activations of " + plan.graph.name() + " for " + n + " image" + (n == 1 ? "" : "s"));
+                activationBlock = block;
+                capacity = n;
+                dataAddress = new long[plan.dataSizes.size()];
+                gradAddress = new long[plan.gradSizes.size()];
+                argmaxAddress = new long[plan.argmaxSizes.size()];
+                layout(n, dataAddress, gradAddress, argmaxAddress);
+                for (int i = 0; i < dataAddress.length; i++) {
+                    dataAddress[i] += block;
+                }
+                for (int i = 0; i < gradAddress.length; i++) {
+                    gradAddress[i] += block;
+                }
+                for (int i = 0; i < argmaxAddress.length; i++) {
+                    argmaxAddress[i] += block;
+                }
+                return;
+            } catch (DeviceOutOfMemoryException e) {
+                if (n <= 1) {
+                    throw e;
+                }
+                n /= 2;
+            }
+        }
+    }
+
+    /** Bytes of all buffers for {@code n} images; fills the offsets of each buffer if the arrays are given. */
+    private long layout(int n, long[] data, long[] grad, long[] argmax) {
+        long offset = 0;
+        for (int i = 0; i < plan.dataSizes.size(); i++) {
+            if (data != null) {
+                data[i] = offset;
+            }
+            offset += align(4L * n * plan.dataSizes.get(i));
+        }
+        for (int i = 0; i < plan.gradSizes.size(); i++) {
+            if (grad != null) {
+                grad[i] = offset;
+            }
+            offset += align(4L * n * plan.gradSizes.get(i));
+        }
+        for (int i = 0; i < plan.argmaxSizes.size(); i++) {
+            if (argmax != null) {
+                argmax[i] = offset;
+            }
+            offset += align(4L * n * plan.argmaxSizes.get(i));
+        }
+        return Math.max(offset, ALIGN);
+    }
+
+    private void freeActivations() {
+        if (activationBlock != 0) {
+            device.free(activationBlock);
+            activationBlock = 0;
+            capacity = 0;
+        }
+    }
+
+    // ---- the passes ----
+
+    private void forwardChunk(int start, int n) {
+        for (DeviceStep step : plan.steps) {
+            if (step instanceof DeviceStep.Input s) {
+                upload(input, start, n, s.output());
+            } else if (step instanceof DeviceStep.Conv s) {
+                device.convForward(s.conv(), parameterAddress[s.weight()], data(s.input()), data(s.output()), n);
+                if (s.bias() >= 0) {
+                    device.addChannelBias(parameterAddress[s.bias()], data(s.output()), n);
+                }
+            } else if (step instanceof DeviceStep.BatchNormRelu s) {
+                device.batchNormRelu(data(s.input()), data(s.output()), parameterAddress[s.scale()], parameterAddress[s.shift()], s.relu(), n);
+            } else if (step instanceof DeviceStep.MaxPool s) {
+                device.maxPool(s.pool(), data(s.input()), data(s.output()), argmaxAddress[s.argmaxBuffer()], n);
+            } else if (step instanceof DeviceStep.AvgPool s) {
+                device.avgPool(s.pool(), data(s.input()), data(s.output()), n);
+            } else if (step instanceof DeviceStep.GlobalAvgPool s) {
+                device.globalAvgPool(data(s.input()), packed(s.output(), false), n);
+            } else if (step instanceof DeviceStep.Linear s) {
+                device.linear(packed(s.input(), false), parameterAddress[s.weight()], s.bias() < 0 ? 0 : parameterAddress[s.bias()],
+                        packed(s.output(), false), s.input().size(), s.output().size(), n);
+            } else if (step instanceof DeviceStep.ConcatCopy s) {
+                device.zero(packed(s.output(), false), (long) n * s.output().size());
+                int offset = 0;
+                for (DeviceValue part : s.parts()) {
+                    device.sliceAdd(data(part), slice(s.output(), false, offset, part.channels), n);
+                    offset += part.channels;
+                }
+            }
+        }
+    }
+
+    private void backwardChunk(int start, int n, float[] seed, int rule) {
+        for (int b : plan.groupGradBuffers) {
+            device.zero(gradAddress[b], n * plan.gradSizes.get(b));
+        }
+        upload(seed, start, n, plan.output, gradAddress[plan.output.gradBuffer]);
+        for (int i = plan.steps.size() - 1; i >= 0; i--) {
+            for (DeviceValue v : plan.zeroBeforeBackward.get(i)) {
+                device.zero(packed(v, true), (long) n * v.size());
+            }
+            DeviceStep step = plan.steps.get(i);
+            if (step instanceof DeviceStep.Conv s) {
+                device.convBackwardData(s.conv(), parameterAddress[s.weight()], grad(s.output()), grad(s.input()), n);
+            } else if (step instanceof DeviceStep.BatchNormRelu s) {
+                device.batchNormReluBackward(data(s.input()), grad(s.output()), grad(s.input()), parameterAddress[s.scale()],
+                        parameterAddress[s.shift()], s.relu(), rule, n);
+            } else if (step instanceof DeviceStep.MaxPool s) {
+                device.maxPoolBackward(s.pool(), grad(s.output()), argmaxAddress[s.argmaxBuffer()], grad(s.input()), n);
+            } else if (step instanceof DeviceStep.AvgPool s) {
+                device.avgPoolBackward(s.pool(), grad(s.output()), grad(s.input()), n);
+            } else if (step instanceof DeviceStep.GlobalAvgPool s) {
+                device.globalAvgPoolBackward(packed(s.output(), true), grad(s.input()), n);
+            } else if (step instanceof DeviceStep.Linear s) {
+                device.linearBackwardData(packed(s.output(), true), parameterAddress[s.weight()], packed(s.input(), true),
+                        s.input().size(), s.output().size(), n);
+            } else if (step instanceof DeviceStep.ConcatCopy s) {
+                int offset = 0;
+                for (DeviceValue part : s.parts()) {
+                    device.sliceAdd(slice(s.output(), true, offset, part.channels), grad(part), n);
+                    offset += part.channels;
+                }
+            }
+        }
+    }
+
+    private static int ruleId(ReluRule rule) {
+        if (rule instanceof BuiltinRule b) {
+            return switch (b) {
+                case VANILLA -> 0;
+                case DECONVNET -> 1;
+                case GUIDED -> 2;
+            };
+        }
+        throw new BackendUnavailableException("the CUDA backend runs only the built-in ReLU rules (vanilla, deconvnet, guided);"
+                + " rule '" + rule.id() + "' needs the CPU backend (--backend cpu), which runs any rule");
+    }
+
+    // ---- addresses and copies ----
+
+    private Device.View data(DeviceValue v) {
+        return slice(v, false, 0, v.channels);
+    }
+
+    private Device.View grad(DeviceValue v) {
+        return slice(v, true, 0, v.channels);
+    }
+
+    /** Channels [from, from + channels) of a value's forward or gradient buffer. */
+    private Device.View slice(DeviceValue v, boolean gradient, int from, int channels) {
+        long base = gradient ? gradAddress[v.gradBuffer] : dataAddress[v.dataBuffer];
+        long address = base + 4L * (long) (v.channelOffset + from) * v.plane();
+        return new Device.View(address, channels, v.height, v.width, v.imageStride);
+    }
+
+    /** The address of a value whose images are contiguous ([N, size]), as the classifier and its pooling need. */
+    private long packed(DeviceValue v, boolean gradient) {
+        if (!v.packed()) {
+            throw new IllegalStateException("value " + v + " is not stored contiguously; the CUDA planner keeps such values out of blocks");
+        }
+        return slice(v, gradient, 0, v.channels).address();
+    }
+
+    private void upload(float[] host, int start, int n, DeviceValue v) {
+        upload(host, start, n, v, dataAddress[v.dataBuffer]);
+    }
+
+    private void upload(float[] host, int start, int n, DeviceValue v, long base) {
+        long address = base + 4L * v.channelOffset * v.plane();
+        if (v.packed()) {
+            device.upload(host, start * v.size(), n * v.size(), address);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            device.upload(host, (start + i) * v.size(), v.size(), address + 4L * i * v.imageStride);
+        }
+    }
+
+    private void download(DeviceValue v, boolean gradient, int start, int n, float[] host) {
+        long address = slice(v, gradient, 0, v.channels).address();
+        if (v.packed()) {
+            device.download(address, host, start * v.size(), n * v.size());
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            device.download(address + 4L * i * v.imageStride, host, (start + i) * v.size(), v.size());
+        }
+    }
+
+    private DeviceValue observed(String node) {
+        DeviceValue v = plan.observed.get(node);
+        if (v == null) {
+            throw new IllegalArgumentException("node '" + node + "' was not observed; compile with CompileOptions.observing(\"" + node + "\")");
+        }
+        return v;
+    }
+
+    private Shape shapeOf(String node) {
+        return plan.graph.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().shape();
+    }
+
+    private static Shape prepend(int n, Shape s) {
+        int[] dims = new int[s.rank() + 1];
+        dims[0] = n;
+        System.arraycopy(s.dims(), 0, dims, 1, s.rank());
+        return Shape.of(dims);
+    }
+
+    static long align(long bytes) {
+        return (bytes + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    /** Frees the device memory and the device's stream and handles; runs once, when no call is in flight. */
+    private void release(Runnable onClose) {
+        RuntimeException first = null;
+        try {
+            freeActivations();
+            device.free(parameterBlock);
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        try {
+            device.close();
+        } catch (RuntimeException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        input = null;
+        activations.clear();
+        gradients.clear();
+        onClose.run();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
