@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without Maven or network needs to run the CUDA backend's conformance
 # suite and a short throughput run: the project's jars and their dependencies, the JUnit console
-# launcher, the JMH benchmarks jar, the PyTorch anchor script, and a jlink'ed JRE (Temurin 25,
+# launcher, the JMH benchmarks jar, the backlight CLI jar (for `bench` and `info`), the PyTorch anchor script, and a jlink'ed JRE (Temurin 25,
 # glibc >= 2.17). Result: cuda-backend/target/gpu-check/ and gpu-check.tar.xz (well under 64 MiB).
 #
 #   cuda-backend/gpu-check/pack.sh            # then, on the GPU machine: gpu-check/run.sh
@@ -18,7 +18,7 @@ mvn -B -q -pl cuda-backend dependency:copy-dependencies -DincludeScope=test -Dou
 cp cuda-backend/target/backlight-cuda-backend-*[0-9T].jar "$OUT/lib/"
 jar --create --file "$OUT/lib/backlight-cuda-backend-tests.jar" -C cuda-backend/target/test-classes .
 mvn -B -q dependency:copy -Dartifact="$JUNIT_CONSOLE" -DoutputDirectory="$PWD/$OUT/tools"
-cp bench/target/benchmarks.jar "$OUT/tools/"
+cp bench/target/benchmarks.jar cli/target/backlight.jar "$OUT/tools/"
 cp ../shared/anchors/torch_saliency_baseline.py "$OUT/tools/" 2>/dev/null || echo "note: ../shared/anchors not found; the PyTorch comparison is skipped"
 cp cuda-backend/gpu-check/run.sh "$OUT/"
 if [ -z "${NO_JRE:-}" ]; then

@@ -1,15 +1,15 @@
 package dev.backlight.cli;
 
 import dev.backlight.api.backend.Backend;
+import dev.backlight.api.backend.DeviceMemoryReporter;
 import java.util.OptionalLong;
 
 /**
  * The peak device memory of a {@code backlight bench} cell, for backends that run on a device.
  *
- * <p>This is the hook for the CUDA backend: once it can report its allocator's peak (bytes held
- * by its device allocator, or {@code cudaMemGetInfo} sampled around each call), {@link #of}
- * returns a meter for it. Until then every backend gets {@link #none}, and the table shows
- * {@code -}.
+ * <p>A backend that implements {@link DeviceMemoryReporter} (the CUDA backend: the bytes its
+ * device allocator holds, parameters, activation buffers and cuDNN workspace included) is
+ * measured; any other gets {@link #none}, and the table shows {@code -}.
  */
 interface DeviceMemoryMeter {
     /** Starts a measurement: forget the peak so far. */
@@ -23,11 +23,13 @@ interface DeviceMemoryMeter {
 
     /** The meter for {@code backend}. */
     static DeviceMemoryMeter of(Backend backend) {
+        if (backend instanceof DeviceMemoryReporter reporter) {
+            return new Reporter(reporter);
+        }
         if (backend.name().equals("cpu")) {
             return none("the cpu backend has no device");
         }
-        // The CUDA backend does not report its device memory yet; see the type's comment.
-        return none("not measured: the " + backend.name() + " backend does not report its device memory yet");
+        return none("not measured: the " + backend.name() + " backend does not report its device memory");
     }
 
     /** A meter that measures nothing, for the given reason. */
@@ -44,6 +46,24 @@ interface DeviceMemoryMeter {
         @Override
         public OptionalLong peakBytes() {
             return OptionalLong.empty();
+        }
+    }
+
+    /** Reads the peak of a backend's device allocator. */
+    record Reporter(DeviceMemoryReporter reporter) implements DeviceMemoryMeter {
+        @Override
+        public void reset() {
+            reporter.resetDevicePeak();
+        }
+
+        @Override
+        public OptionalLong peakBytes() {
+            return OptionalLong.of(reporter.deviceBytesPeak());
+        }
+
+        @Override
+        public String description() {
+            return "bytes held by the backend's device allocator (parameters, buffers, cuDNN workspace), peak per cell";
         }
     }
 }
