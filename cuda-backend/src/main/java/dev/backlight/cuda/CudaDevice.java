@@ -257,27 +257,56 @@ final class CudaDevice implements Device {
 
     // ---- kernel launches ----
 
-    private void launch(String kernel, long elements, Pointer... arguments) {
+    /**
+     * The parameter kinds of each kernel in {@code backlight_kernels.cu}: {@code p} a pointer,
+     * {@code q} a {@code long long}, {@code i} an {@code int}. A launch whose arguments differ
+     * throws instead of handing the GPU misread values; a test checks this table against the source.
+     */
+    static final java.util.Map<String, String> KERNEL_SIGNATURES = java.util.Map.of(
+            "bn_relu_forward", "pqpqppiiii",
+            "bn_relu_backward", "pqpqpqppiiiii",
+            "maxpool_forward", "pqpqpiiiiiiiii",
+            "maxpool_backward", "pqppqiiiiiiiii",
+            "avgpool_forward", "pqpqiiiiiiiii",
+            "avgpool_backward", "pqpqiiiiiiiii",
+            "global_avgpool_forward", "pqpiii",
+            "global_avgpool_backward", "ppqiii",
+            "slice_add", "pqpqiii");
+
+    /** One kernel argument and its kind (see {@link #KERNEL_SIGNATURES}). */
+    private record KernelArg(char kind, Pointer value) {
+    }
+
+    private void launch(String kernel, long elements, KernelArg... arguments) {
+        StringBuilder kinds = new StringBuilder();
+        Pointer[] values = new Pointer[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            kinds.append(arguments[i].kind());
+            values[i] = arguments[i].value();
+        }
+        if (!kinds.toString().equals(KERNEL_SIGNATURES.get(kernel))) {
+            throw new IllegalStateException("kernel " + kernel + " takes (" + KERNEL_SIGNATURES.get(kernel) + ") but was given (" + kinds + ")");
+        }
         if (elements == 0) {
             return;
         }
         context.makeCurrent();
         CUfunction f = context.function(kernel);
         int blocks = (int) Math.min(MAX_BLOCKS, (elements + THREADS - 1) / THREADS);
-        CudaStatus.driver(cuLaunchKernel(f, blocks, 1, 1, THREADS, 1, 1, 0, stream, Pointer.to(arguments), null),
+        CudaStatus.driver(cuLaunchKernel(f, blocks, 1, 1, THREADS, 1, 1, 0, stream, Pointer.to(values), null),
                 "launching " + kernel + " over " + elements + " elements");
     }
 
     /** A pointer-typed kernel argument: the device address as a 64-bit value. */
-    private static Pointer ptr(long address) {
-        return Pointer.to(new long[] {address});
+    private static KernelArg ptr(long address) {
+        return new KernelArg('p', Pointer.to(new long[] {address}));
     }
 
-    private static Pointer i64(long value) {
-        return Pointer.to(new long[] {value});
+    private static KernelArg i64(long value) {
+        return new KernelArg('q', Pointer.to(new long[] {value}));
     }
 
-    private static Pointer i32(int value) {
-        return Pointer.to(new int[] {value});
+    private static KernelArg i32(int value) {
+        return new KernelArg('i', Pointer.to(new int[] {value}));
     }
 }

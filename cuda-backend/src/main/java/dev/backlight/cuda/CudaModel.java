@@ -31,7 +31,7 @@ final class CudaModel implements CompiledModel {
     /** Alignment of every buffer, in bytes (cuDNN and coalesced access want 256). */
     static final long ALIGN = 256;
     /** Share of the free device memory a model sizes its buffers for. */
-    private static final double FREE_MEMORY_SHARE = 0.9;
+    private static final double FREE_MEMORY_SHARE = 0.8;
 
     private final DevicePlan plan;
     private final Device device;

@@ -121,7 +121,7 @@ class CudaModelSimulatedTest {
         } finally {
             probe.close();
         }
-        SimulatedGpu tight = new SimulatedGpu(parameters + (long) (2.5 * perImage / 0.9));
+        SimulatedGpu tight = new SimulatedGpu(parameters + (long) (2.5 * perImage / 0.8));
         CudaBackend split = new CudaBackend(tight);
         try (CompiledModel m = split.compile(graph, weights, observe)) {
             assertArrayEquals(logits, m.forward(x).data(), "logits");
