@@ -9,4 +9,9 @@ class CudaOpConformanceTest extends OpConformance {
     protected Backend createBackend() {
         return CudaTestSupport.createOrSkip();
     }
+
+    @Override
+    protected boolean runsCustomRules() {
+        return false;
+    }
 }
