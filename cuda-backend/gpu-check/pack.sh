@@ -22,7 +22,7 @@ cp bench/target/benchmarks.jar cli/target/backlight.jar "$OUT/tools/"
 cp ../shared/anchors/torch_saliency_baseline.py "$OUT/tools/" 2>/dev/null || echo "note: ../shared/anchors not found; the PyTorch comparison is skipped"
 cp cuda-backend/gpu-check/run.sh "$OUT/"
 if [ -z "${NO_JRE:-}" ]; then
-  "$JDK/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector,java.net.http \
+  "$JDK/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector,java.net.http,jdk.zipfs \
       --strip-debug --no-header-files --no-man-pages --output "$OUT/jre"
   strip --strip-unneeded "$OUT/jre/lib/server/libjvm.so" 2>/dev/null || true
 fi
