@@ -25,6 +25,8 @@ final class SimulatedGpu implements DeviceSource {
     /** Convolutions on more images than this fail with out-of-memory (a workspace that does not fit). */
     int failConvolutionsAboveBatch = Integer.MAX_VALUE;
     int convolutionFailures;
+    /** Runs inside every forward convolution, for tests that call back into a model mid-pass. */
+    Runnable duringConvolution = () -> { };
 
     SimulatedGpu(long limitBytes) {
         this.limitBytes = limitBytes;
@@ -146,6 +148,7 @@ final class SimulatedGpu implements DeviceSource {
                 convolutionFailures++;
                 throw new DeviceOutOfMemoryException("simulated: no room for the workspace of " + c + " at batch " + batch, 1L << 30);
             }
+            duringConvolution.run();
             int oh = (x.height() + 2 * c.padding() - c.kernelH()) / c.stride() + 1;
             int ow = (x.width() + 2 * c.padding() - c.kernelW()) / c.stride() + 1;
             if (x.channels() != c.inChannels() || y.channels() != c.outChannels() || y.height() != oh || y.width() != ow) {
