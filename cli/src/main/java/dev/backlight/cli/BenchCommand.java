@@ -58,6 +58,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     /** The only arithmetic the backends have in this version. */
     static final String FP32 = "fp32";
+    static final String TF32 = "tf32";
     /** The smallest input side DenseNet's five down-samplings accept. */
     static final int MIN_SIZE = 32;
     private static final long INPUT_SEED = 2;
@@ -97,7 +98,8 @@ public final class BenchCommand implements Callable<Integer> {
     private int size;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = FP32,
-            description = "Arithmetic: fp32, the only one in this version (default: ${DEFAULT-VALUE}).")
+            description = "Arithmetic: fp32 (every backend), or tf32 (the cuda backend's tensor cores; less exact)"
+                    + " (default: ${DEFAULT-VALUE}).")
     private String precision;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
@@ -138,6 +140,13 @@ public final class BenchCommand implements Callable<Integer> {
         prepareOutput(json, "--json");
         prepareOutput(plot, "--plot");
         BackendSelection selection = Backends.select(backend, attribution.rule());
+        if (precision.equals(TF32)) {
+            if (!selection.chosen().name().equals("cuda")) {
+                throw usage("--precision tf32 runs on the cuda backend only, and the selected backend is '"
+                        + selection.chosen().name() + "'; give --backend cuda on a GPU machine, or --precision fp32");
+            }
+            System.setProperty("backlight.cuda.math", TF32); // read by the CUDA provider when it creates the backend
+        }
         Weights loaded = source.load(graph);
         PrintWriter err = spec.commandLine().getErr();
         BackendOptions options = new BackendOptions(threads);
@@ -283,12 +292,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void checkPrecision() {
-        if (!precision.trim().equalsIgnoreCase(FP32)) {
+        String p = precision.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!p.equals(FP32) && !p.equals(TF32)) {
             List<String> names = Backends.providers().stream().map(BackendProvider::name).toList();
-            throw usage("--precision " + precision + " is not available: every backend of this version (" + String.join(", ", names)
-                    + ") computes in fp32 only; give --precision fp32");
+            throw usage("--precision " + precision + " is not available: the backends of this version (" + String.join(", ", names)
+                    + ") compute in fp32, and the cuda backend also in tf32; give --precision fp32 or tf32");
         }
-        precision = FP32;
+        precision = p;
     }
 
     private WeightsSource weightsSource() {

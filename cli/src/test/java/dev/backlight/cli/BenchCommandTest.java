@@ -115,6 +115,9 @@ class BenchCommandTest {
         Cli.Result fp16 = Cli.run("bench", "--precision", "fp16");
         String line = fp16.errorLines().get(0);
         assertTrue(line.contains("fp32") && line.contains("cpu"), "says which precision and backends exist: " + line);
+        Cli.Result tf32 = Cli.run("bench", "--backend", "cpu", "--precision", "tf32", "--model", "densenet121", "--size", "64");
+        assertEquals(ExitCodes.USAGE, tf32.exitCode(), tf32::toString);
+        assertTrue(tf32.errorLines().get(0).contains("cuda backend only"), tf32::toString);
     }
 
     @Test
