@@ -2,38 +2,39 @@ package dev.backlight.cpu;
 
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
+import dev.backlight.api.backend.CallGuard;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.rule.ReluRule;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A graph compiled for the CPU backend; see {@link CompiledModel} for the contract.
  *
- * <p>One call at a time: every call takes {@link #owner} on entry and gives it back on exit, and a
- * call that finds it taken (another thread's call, or a rule re-entering the model) throws
- * {@link IllegalStateException} at once rather than compute from buffers the other call is
- * rewriting. The check is one compare-and-set per call; it is not a lock, so nothing ever waits.
+ * <p>One call at a time ({@link CallGuard}): a call that finds another inside (another thread's, or
+ * a rule re-entering the model) throws {@link IllegalStateException} at once rather than compute
+ * from buffers the other call is rewriting. It is one compare-and-set per call, not a lock.
  */
 final class CpuModel implements CompiledModel {
     private final ExecutionPlan plan;
     private final Workers workers;
     private final Runnable onClose;
-    /** The thread inside a call on this model, or null. */
-    private final AtomicReference<Thread> owner = new AtomicReference<>();
-    /** The operation {@link #owner} is running, for the message of an overlapping call. */
-    private volatile String ownerOperation;
-    // Only touched by the owner; the owner's compare-and-set orders them between calls.
+    /** One call at a time; frees the buffers when the model is closed and no call is in flight. */
+    private final CallGuard guard;
+    // Only touched inside a call; the guard's compare-and-set orders them between calls.
     private Frame frame;
     private boolean forwardDone;
     private boolean backwardDone;
-    private volatile boolean closed;
 
     CpuModel(ExecutionPlan plan, Workers workers, Runnable onClose) {
         this.plan = plan;
         this.workers = workers;
         this.onClose = onClose;
+        this.guard = new CallGuard("the same model of graph " + plan.graph.name(), () -> {
+            frame = null;
+            forwardDone = false;
+            backwardDone = false;
+        });
     }
 
     @Override
@@ -187,60 +188,18 @@ final class CpuModel implements CompiledModel {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Takes ownership of this model for one call, or throws if another call holds it or it is closed. */
     private void enter(String operation) {
-        Thread me = Thread.currentThread();
-        if (!owner.compareAndSet(null, me)) {
-            if (closed) {
-                throw new IllegalStateException("this compiled model is closed");
-            }
-            Thread other = owner.get();
-            String running = ownerOperation == null ? "a call" : ownerOperation;
-            String who = other == me ? "this same thread (a rule or callback re-entered the model)"
-                    : other == null ? "another thread (it has just finished)" : "thread '" + other.getName() + "'";
-            throw new IllegalStateException("CompiledModel." + operation + " called on thread '" + me.getName()
-                    + "' while " + who + " is running " + running + " on the same model of graph "
-                    + plan.graph.name() + "; a compiled model runs one call at a time: compile one model per thread,"
-                    + " or share a dev.backlight.api.backend.ModelPool");
-        }
-        ownerOperation = operation;
-        if (closed) {
-            exit();
-            throw new IllegalStateException("this compiled model is closed");
-        }
+        guard.enter(operation);
     }
 
-    /** Ends a call; frees the buffers if the model was closed while the call ran. */
     private void exit() {
-        ownerOperation = null;
-        owner.set(null);
-        if (closed) {
-            freeIfIdle();
-        }
-    }
-
-    /**
-     * Drops the buffers unless a call holds them; whichever of {@link #close} and {@link #exit} comes
-     * last (both read {@code closed} after it was set) frees them.
-     */
-    private void freeIfIdle() {
-        if (owner.compareAndSet(null, Thread.currentThread())) {
-            frame = null;
-            forwardDone = false;
-            backwardDone = false;
-            owner.set(null);
-        }
+        guard.exit();
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (guard.close()) {
+            onClose.run();
         }
-        freeIfIdle();
-        onClose.run();
     }
 }
