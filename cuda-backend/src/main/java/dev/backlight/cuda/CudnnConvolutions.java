@@ -105,75 +105,71 @@ final class CudnnConvolutions implements AutoCloseable {
                 CudaContext.at(y.address())), "cudnnAddTensor(bias of " + y.channels() + " channels)");
     }
 
+    /** One algorithm cuDNN offered, from either perf-result type. */
+    private record Candidate(int algorithm, int status, int determinism, int math, long memory) {
+    }
+
+    /** Asks cuDNN for candidates, measured ({@code cudnnFind…}) or by heuristics ({@code cudnnGet…_v7}); null if the call failed. */
+    private interface Finder {
+        List<Candidate> find(boolean measured);
+    }
+
     private Choice chooseForward(Device.Conv conv, cudnnTensorDescriptor xd, cudnnTensorDescriptor yd) {
-        List<int[]> found = new ArrayList<>();
-        List<Long> memory = new ArrayList<>();
-        for (boolean measured : new boolean[] {true, false}) {
+        return choose("forward", conv, measured -> {
             cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[CANDIDATES];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionFwdAlgoPerf();
-            }
+            java.util.Arrays.setAll(perf, i -> new cudnnConvolutionFwdAlgoPerf());
             int[] count = new int[1];
             int status = measured
                     ? cudnnFindConvolutionForwardAlgorithm(handle, xd, filter(conv), convolution(conv), yd, CANDIDATES, count, perf)
                     : cudnnGetConvolutionForwardAlgorithm_v7(handle, xd, filter(conv), convolution(conv), yd, CANDIDATES, count, perf);
             if (status != 0) {
-                continue;
+                return null;
             }
+            List<Candidate> out = new ArrayList<>();
             for (int i = 0; i < count[0]; i++) {
-                found.add(new int[] {perf[i].algo, perf[i].status, perf[i].determinism, perf[i].mathType});
-                memory.add(perf[i].memory);
+                out.add(new Candidate(perf[i].algo, perf[i].status, perf[i].determinism, perf[i].mathType, perf[i].memory));
             }
-            Choice c = pick(found, memory);
-            if (c != null) {
-                return c;
-            }
-            found.clear();
-            memory.clear();
-        }
-        throw new CudaException("cuDNN offers no usable forward algorithm for " + conv + " in math mode " + context.math().label(), 0);
+            return out;
+        });
     }
 
     private Choice chooseBackwardData(Device.Conv conv, cudnnTensorDescriptor dyd, cudnnTensorDescriptor dxd) {
-        List<int[]> found = new ArrayList<>();
-        List<Long> memory = new ArrayList<>();
-        for (boolean measured : new boolean[] {true, false}) {
+        return choose("backward-data", conv, measured -> {
             cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[CANDIDATES];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
-            }
+            java.util.Arrays.setAll(perf, i -> new cudnnConvolutionBwdDataAlgoPerf());
             int[] count = new int[1];
             int status = measured
                     ? cudnnFindConvolutionBackwardDataAlgorithm(handle, filter(conv), dyd, convolution(conv), dxd, CANDIDATES, count, perf)
                     : cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, filter(conv), dyd, convolution(conv), dxd, CANDIDATES, count, perf);
             if (status != 0) {
-                continue;
+                return null;
             }
+            List<Candidate> out = new ArrayList<>();
             for (int i = 0; i < count[0]; i++) {
-                found.add(new int[] {perf[i].algo, perf[i].status, perf[i].determinism, perf[i].mathType});
-                memory.add(perf[i].memory);
+                out.add(new Candidate(perf[i].algo, perf[i].status, perf[i].determinism, perf[i].mathType, perf[i].memory));
             }
-            Choice c = pick(found, memory);
-            if (c != null) {
-                return c;
-            }
-            found.clear();
-            memory.clear();
-        }
-        throw new CudaException("cuDNN offers no usable backward-data algorithm for " + conv + " in math mode " + context.math().label(), 0);
+            return out;
+        });
     }
 
-    /** The first (fastest) candidate that succeeded, is deterministic, has the right math and fits the workspace limit. */
-    private Choice pick(List<int[]> candidates, List<Long> memory) {
+    /**
+     * The fastest candidate (cuDNN lists them fastest first) that succeeded, is deterministic, has
+     * the right math and fits the workspace limit: measured candidates first, heuristic ones if
+     * measuring failed or offered none.
+     */
+    private Choice choose(String pass, Device.Conv conv, Finder finder) {
         long limit = Math.max(WORKSPACE_FLOOR, context.freeBytes() / 4);
-        for (int i = 0; i < candidates.size(); i++) {
-            int[] c = candidates.get(i);
-            boolean mathOk = context.math() == MathMode.TF32 || c[3] == cudnnMathType.CUDNN_FMA_MATH;
-            if (c[1] == 0 && c[2] == cudnnDeterminism.CUDNN_DETERMINISTIC && mathOk && memory.get(i) <= limit) {
-                return new Choice(c[0], memory.get(i));
+        for (boolean measured : new boolean[] {true, false}) {
+            List<Candidate> candidates = finder.find(measured);
+            for (Candidate c : candidates == null ? List.<Candidate>of() : candidates) {
+                boolean mathOk = context.math() == MathMode.TF32 || c.math() == cudnnMathType.CUDNN_FMA_MATH;
+                if (c.status() == 0 && c.determinism() == cudnnDeterminism.CUDNN_DETERMINISTIC && mathOk && c.memory() <= limit) {
+                    return new Choice(c.algorithm(), c.memory());
+                }
             }
         }
-        return null;
+        throw new CudaException("cuDNN offers no usable " + pass + " algorithm for " + conv + " (deterministic, "
+                + context.math().label() + ", workspace <= " + MemoryLedger.mib(limit) + ")", 0);
     }
 
     /** The workspace, grown to at least {@code bytes} (0 when none is needed). */
