@@ -1,6 +1,7 @@
 package dev.backlight.cli;
 
 import dev.backlight.api.Weights;
+import dev.backlight.api.WeightsCheck;
 import dev.backlight.api.WeightsFormatException;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.graph.Parameter;
@@ -58,7 +59,8 @@ sealed interface WeightsSource {
      * Loads the weights and checks that they hold every tensor of {@code graph} with the right shape
      * (parameter shapes do not depend on the input size).
      *
-     * @throws WeightsFormatException if the file cannot be read or does not fit the graph
+     * @throws WeightsFormatException if the file cannot be read, does not fit the graph, or holds a
+     *     NaN, an infinity or a negative batch-norm running variance
      */
     Weights load(Graph graph);
 
@@ -93,6 +95,8 @@ sealed interface WeightsSource {
                 List<String> some = unused.stream().sorted().limit(3).toList();
                 LOG.warn("{} tensors of {} are not used by {}, such as {}", unused.size(), path, graph.name(), some);
             }
+            // NaN, infinite or negative-variance tensors are refused here, before any input is read.
+            WeightsCheck.requireUsable(graph, weights);
             return weights;
         }
     }

@@ -108,6 +108,18 @@ class ExplainFailureTest {
     }
 
     @Test
+    void weightsFileWithANegativeRunningVarianceIsRefusedByName(@TempDir Path out) {
+        Map<String, Tensor> bad = new LinkedHashMap<>(weights);
+        Tensor var = weights.get(MISSING_TENSOR).copy();
+        var.data()[2] = -0.5f;
+        bad.put(MISSING_TENSOR, var);
+        Path file = files.resolve("negative-variance.safetensors");
+        SafetensorsWriter.write(file, bad, null);
+
+        explain(out, "--weights", file.toString(), goodArray.toString()).expect(ExitCodes.FAILURE, MISSING_TENSOR, "negative");
+    }
+
+    @Test
     void weightsFileWithAMisshapedTensor(@TempDir Path out) {
         Map<String, Tensor> wrong = new LinkedHashMap<>(weights);
         wrong.put("classifier.bias", Tensor.zeros(Shape.of(999)));
