@@ -7,6 +7,7 @@ import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.backend.DeviceMemoryReporter;
 import dev.backlight.api.graph.Graph;
+import dev.backlight.api.plan.GraphPlan;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class CudaBackend implements Backend, DeviceMemoryReporter {
     public CompiledModel compile(Graph graph, Weights weights, CompileOptions options) {
         requireOpen();
         WeightsCheck.requireUsable(graph, weights);
-        DevicePlan plan = new DevicePlan(graph, weights, options.observedNodes());
+        GraphPlan plan = new GraphPlan(graph, weights, options.observedNodes());
         CudaModel[] self = new CudaModel[1];
         Device device = source.open();
         self[0] = new CudaModel(plan, device, () -> {

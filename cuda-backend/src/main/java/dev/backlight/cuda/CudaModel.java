@@ -6,6 +6,9 @@ import dev.backlight.api.Tensor;
 import dev.backlight.api.backend.CallGuard;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
+import dev.backlight.api.plan.GraphPlan;
+import dev.backlight.api.plan.PlanStep;
+import dev.backlight.api.plan.PlanValue;
 import dev.backlight.api.rule.BuiltinRule;
 import dev.backlight.api.rule.ReluRule;
 import java.util.ArrayList;
@@ -18,7 +21,7 @@ import java.util.Objects;
  * A graph compiled for the CUDA backend; see {@link CompiledModel} for the contract.
  *
  * <p>Device memory: the parameters, uploaded once, and one activation allocation holding every
- * buffer of the {@link DevicePlan} for {@link #capacity()} images. A forward on more images than
+ * buffer of the {@link GraphPlan} for {@link #capacity()} images. A forward on more images than
  * fit runs in chunks of the capacity: the capacity is chosen from the device's free memory, and
  * an allocation that still fails (also inside cuDNN's workspace) halves it and retries. With
  * chunks, a backward pass recomputes the forward of every chunk but the resident one, so results
@@ -33,12 +36,15 @@ final class CudaModel implements CompiledModel {
     /** Share of the free device memory a model sizes its buffers for. */
     private static final double FREE_MEMORY_SHARE = 0.8;
 
-    private final DevicePlan plan;
+    private final GraphPlan plan;
     private final Device device;
     private final CallGuard guard;
     private final long parameterBlock;
     private final long[] parameterAddress;
     private final long bytesPerImage;
+    /** Device vectors a = 1 and b = 0, for plain ReLUs. */
+    private final long ones;
+    private final long zeros;
 
     private long activationBlock;
     private int capacity;
@@ -55,24 +61,34 @@ final class CudaModel implements CompiledModel {
     private final Map<String, float[]> activations = new HashMap<>();
     private final Map<String, float[]> gradients = new HashMap<>();
 
-    CudaModel(DevicePlan plan, Device device, Runnable onClose) {
+    CudaModel(GraphPlan plan, Device device, Runnable onClose) {
         this.plan = plan;
         this.device = device;
-        this.guard = new CallGuard("the CUDA model of graph " + plan.graph.name(), () -> release(onClose));
+        this.guard = new CallGuard("the CUDA model of graph " + plan.graph().name(), () -> release(onClose));
+        // The plan's parameters, then a = 1 and b = 0 for the plain ReLUs (run as batch norm + ReLU).
+        int reluChannels = plan.steps().stream().filter(s -> s instanceof PlanStep.Relu).mapToInt(s -> s.output().channels()).max().orElse(1);
+        float[] unitScale = new float[reluChannels];
+        java.util.Arrays.fill(unitScale, 1f);
+        List<float[]> host = new ArrayList<>();
+        for (int i = 0; i < plan.parameterCount(); i++) {
+            host.add(plan.parameter(i));
+        }
+        host.add(unitScale);
+        host.add(new float[reluChannels]);
         long total = 0;
-        long[] offsets = new long[plan.parameters.size()];
+        long[] offsets = new long[host.size()];
         for (int i = 0; i < offsets.length; i++) {
             offsets[i] = total;
-            total += align(4L * plan.parameters.get(i).length);
+            total += align(4L * host.get(i).length);
         }
         this.bytesPerImage = layout(1, null, null, null);
         long block = 0;
         try {
-            block = device.allocate(Math.max(total, ALIGN), "parameters of " + plan.graph.name());
+            block = device.allocate(Math.max(total, ALIGN), "parameters of " + plan.graph().name());
             parameterAddress = new long[offsets.length];
             for (int i = 0; i < offsets.length; i++) {
                 parameterAddress[i] = block + offsets[i];
-                float[] p = plan.parameters.get(i);
+                float[] p = host.get(i);
                 device.upload(p, 0, p.length, parameterAddress[i]);
             }
             device.synchronize();
@@ -84,11 +100,13 @@ final class CudaModel implements CompiledModel {
             throw e;
         }
         this.parameterBlock = block;
+        this.ones = parameterAddress[host.size() - 2];
+        this.zeros = parameterAddress[host.size() - 1];
     }
 
     @Override
     public Graph graph() {
-        return plan.graph;
+        return plan.graph();
     }
 
     @Override
@@ -112,9 +130,9 @@ final class CudaModel implements CompiledModel {
         try {
             Objects.requireNonNull(x, "input");
             Shape s = x.shape();
-            Shape expected = plan.graph.inputShape();
+            Shape expected = plan.graph().inputShape();
             if (s.rank() != expected.rank() + 1 || !s.withBatch(1).equals(prepend(1, expected)) || s.dim(0) < 1) {
-                throw new IllegalArgumentException("input of shape " + s + " does not fit graph " + plan.graph.name()
+                throw new IllegalArgumentException("input of shape " + s + " does not fit graph " + plan.graph().name()
                         + ", which takes [N, " + expected.toString().substring(1) + " with N >= 1");
             }
             forwardDone = false;
@@ -123,18 +141,18 @@ final class CudaModel implements CompiledModel {
             input = x.data().clone();
             activations.clear();
             gradients.clear();
-            plan.observed.forEach((name, v) -> activations.put(name, new float[batch * v.size()]));
-            float[] logits = new float[batch * plan.output.size()];
+            plan.observed().forEach((name, v) -> activations.put(name, new float[batch * v.size()]));
+            float[] logits = new float[batch * plan.output().size()];
             residentChunkStart = -1;
             runChunked((start, count) -> {
                 forwardChunk(start, count);
-                download(plan.output, false, start, count, logits);
-                for (var e : plan.observed.entrySet()) {
+                download(plan.output(), false, start, count, logits);
+                for (var e : plan.observed().entrySet()) {
                     download(e.getValue(), false, start, count, activations.get(e.getKey()));
                 }
             });
             forwardDone = true;
-            return Tensor.of(prepend(batch, plan.graph.outputShape()), logits);
+            return Tensor.of(prepend(batch, plan.graph().outputShape()), logits);
         } finally {
             guard.exit();
         }
@@ -149,14 +167,14 @@ final class CudaModel implements CompiledModel {
             if (!forwardDone) {
                 throw new IllegalStateException("backward needs a forward pass first");
             }
-            Shape outShape = prepend(batch, plan.graph.outputShape());
+            Shape outShape = prepend(batch, plan.graph().outputShape());
             if (!seed.shape().equals(outShape)) {
                 throw new IllegalArgumentException("seed has shape " + seed.shape() + " but the last forward's output is " + outShape);
             }
             int ruleId = ruleId(rule);
             backwardDone = false;
-            plan.observed.forEach((name, v) -> gradients.put(name, new float[batch * v.size()]));
-            DeviceValue in = plan.input.output();
+            plan.observed().forEach((name, v) -> gradients.put(name, new float[batch * v.size()]));
+            PlanValue in = plan.input().output();
             float[] map = new float[batch * in.size()];
             runChunked((start, count) -> {
                 if (start != residentChunkStart) {
@@ -164,12 +182,12 @@ final class CudaModel implements CompiledModel {
                 }
                 backwardChunk(start, count, seed.data(), ruleId);
                 download(in, true, start, count, map);
-                for (var e : plan.observed.entrySet()) {
+                for (var e : plan.observed().entrySet()) {
                     download(e.getValue(), true, start, count, gradients.get(e.getKey()));
                 }
             });
             backwardDone = true;
-            return Tensor.of(prepend(batch, plan.graph.inputShape()), map);
+            return Tensor.of(prepend(batch, plan.graph().inputShape()), map);
         } finally {
             guard.exit();
         }
@@ -179,7 +197,7 @@ final class CudaModel implements CompiledModel {
     public Tensor activation(String node) {
         guard.enter("activation");
         try {
-            DeviceValue v = observed(node);
+            PlanValue v = observed(node);
             if (!forwardDone) {
                 throw new IllegalStateException("no forward pass has run");
             }
@@ -276,12 +294,12 @@ final class CudaModel implements CompiledModel {
         while (true) {
             try {
                 long bytes = layout(n, null, null, null);
-                long block = device.allocate(bytes, "activations of " + plan.graph.name() + " for " + n + " image" + (n == 1 ? "" : "s"));
+                long block = device.allocate(bytes, "activations of " + plan.graph().name() + " for " + n + " image" + (n == 1 ? "" : "s"));
                 activationBlock = block;
                 capacity = n;
-                dataAddress = new long[plan.dataSizes.size()];
-                gradAddress = new long[plan.gradSizes.size()];
-                argmaxAddress = new long[plan.argmaxSizes.size()];
+                dataAddress = new long[plan.dataSizes().size()];
+                gradAddress = new long[plan.gradSizes().size()];
+                argmaxAddress = new long[plan.argmaxSizes().size()];
                 layout(n, dataAddress, gradAddress, argmaxAddress);
                 for (int i = 0; i < dataAddress.length; i++) {
                     dataAddress[i] += block;
@@ -305,23 +323,23 @@ final class CudaModel implements CompiledModel {
     /** Bytes of all buffers for {@code n} images; fills the offsets of each buffer if the arrays are given. */
     private long layout(int n, long[] data, long[] grad, long[] argmax) {
         long offset = 0;
-        for (int i = 0; i < plan.dataSizes.size(); i++) {
+        for (int i = 0; i < plan.dataSizes().size(); i++) {
             if (data != null) {
                 data[i] = offset;
             }
-            offset += align(4L * n * plan.dataSizes.get(i));
+            offset += align(4L * n * plan.dataSizes().get(i));
         }
-        for (int i = 0; i < plan.gradSizes.size(); i++) {
+        for (int i = 0; i < plan.gradSizes().size(); i++) {
             if (grad != null) {
                 grad[i] = offset;
             }
-            offset += align(4L * n * plan.gradSizes.get(i));
+            offset += align(4L * n * plan.gradSizes().get(i));
         }
-        for (int i = 0; i < plan.argmaxSizes.size(); i++) {
+        for (int i = 0; i < plan.argmaxSizes().size(); i++) {
             if (argmax != null) {
                 argmax[i] = offset;
             }
-            offset += align(4L * n * plan.argmaxSizes.get(i));
+            offset += align(4L * n * plan.argmaxSizes().get(i));
         }
         return Math.max(offset, ALIGN);
     }
@@ -337,68 +355,84 @@ final class CudaModel implements CompiledModel {
     // ---- the passes ----
 
     private void forwardChunk(int start, int n) {
-        for (DeviceStep step : plan.steps) {
-            if (step instanceof DeviceStep.Input s) {
+        for (PlanStep step : plan.steps()) {
+            if (step instanceof PlanStep.Input s) {
                 upload(input, start, n, s.output());
-            } else if (step instanceof DeviceStep.Conv s) {
-                device.convForward(s.conv(), parameterAddress[s.weight()], data(s.input()), data(s.output()), n);
+            } else if (step instanceof PlanStep.Conv s) {
+                device.convForward(conv(s), parameterAddress[s.weight()], data(s.input()), data(s.output()), n);
                 if (s.bias() >= 0) {
                     device.addChannelBias(parameterAddress[s.bias()], data(s.output()), n);
                 }
-            } else if (step instanceof DeviceStep.BatchNormRelu s) {
+            } else if (step instanceof PlanStep.BatchNormRelu s) {
                 device.batchNormRelu(data(s.input()), data(s.output()), parameterAddress[s.scale()], parameterAddress[s.shift()], s.relu(), n);
-            } else if (step instanceof DeviceStep.MaxPool s) {
-                device.maxPool(s.pool(), data(s.input()), data(s.output()), argmaxAddress[s.argmaxBuffer()], n);
-            } else if (step instanceof DeviceStep.AvgPool s) {
-                device.avgPool(s.pool(), data(s.input()), data(s.output()), n);
-            } else if (step instanceof DeviceStep.GlobalAvgPool s) {
+            } else if (step instanceof PlanStep.Relu s) {
+                device.batchNormRelu(data(s.input()), data(s.output()), ones, zeros, true, n);
+            } else if (step instanceof PlanStep.MaxPool s) {
+                device.maxPool(pool(s), data(s.input()), data(s.output()), argmaxAddress[s.argmaxBuffer()], n);
+            } else if (step instanceof PlanStep.AvgPool s) {
+                device.avgPool(pool(s), data(s.input()), data(s.output()), n);
+            } else if (step instanceof PlanStep.GlobalAvgPool s) {
                 device.globalAvgPool(data(s.input()), packed(s.output(), false), n);
-            } else if (step instanceof DeviceStep.Linear s) {
+            } else if (step instanceof PlanStep.Linear s) {
                 device.linear(packed(s.input(), false), parameterAddress[s.weight()], s.bias() < 0 ? 0 : parameterAddress[s.bias()],
                         packed(s.output(), false), s.input().size(), s.output().size(), n);
-            } else if (step instanceof DeviceStep.ConcatCopy s) {
+            } else if (step instanceof PlanStep.ConcatCopy s) {
                 device.zero(packed(s.output(), false), (long) n * s.output().size());
                 int offset = 0;
-                for (DeviceValue part : s.parts()) {
-                    device.sliceAdd(data(part), slice(s.output(), false, offset, part.channels), n);
-                    offset += part.channels;
+                for (PlanValue part : s.parts()) {
+                    device.sliceAdd(data(part), slice(s.output(), false, offset, part.channels()), n);
+                    offset += part.channels();
                 }
             }
         }
     }
 
     private void backwardChunk(int start, int n, float[] seed, int rule) {
-        for (int b : plan.groupGradBuffers) {
-            device.zero(gradAddress[b], n * plan.gradSizes.get(b));
+        for (int b : plan.blockGradBuffers()) {
+            device.zero(gradAddress[b], n * plan.gradSizes().get(b));
         }
-        upload(seed, start, n, plan.output, gradAddress[plan.output.gradBuffer]);
-        for (int i = plan.steps.size() - 1; i >= 0; i--) {
-            for (DeviceValue v : plan.zeroBeforeBackward.get(i)) {
+        upload(seed, start, n, plan.output(), gradAddress[plan.output().gradBuffer()]);
+        for (int i = plan.steps().size() - 1; i >= 0; i--) {
+            for (PlanValue v : plan.zeroBeforeBackward(i)) {
                 device.zero(packed(v, true), (long) n * v.size());
             }
-            DeviceStep step = plan.steps.get(i);
-            if (step instanceof DeviceStep.Conv s) {
-                device.convBackwardData(s.conv(), parameterAddress[s.weight()], grad(s.output()), grad(s.input()), n);
-            } else if (step instanceof DeviceStep.BatchNormRelu s) {
+            PlanStep step = plan.steps().get(i);
+            if (step instanceof PlanStep.Conv s) {
+                device.convBackwardData(conv(s), parameterAddress[s.weight()], grad(s.output()), grad(s.input()), n);
+            } else if (step instanceof PlanStep.BatchNormRelu s) {
                 device.batchNormReluBackward(data(s.input()), grad(s.output()), grad(s.input()), parameterAddress[s.scale()],
                         parameterAddress[s.shift()], s.relu(), rule, n);
-            } else if (step instanceof DeviceStep.MaxPool s) {
-                device.maxPoolBackward(s.pool(), grad(s.output()), argmaxAddress[s.argmaxBuffer()], grad(s.input()), n);
-            } else if (step instanceof DeviceStep.AvgPool s) {
-                device.avgPoolBackward(s.pool(), grad(s.output()), grad(s.input()), n);
-            } else if (step instanceof DeviceStep.GlobalAvgPool s) {
+            } else if (step instanceof PlanStep.Relu s) {
+                device.batchNormReluBackward(data(s.input()), grad(s.output()), grad(s.input()), ones, zeros, true, rule, n);
+            } else if (step instanceof PlanStep.MaxPool s) {
+                device.maxPoolBackward(pool(s), grad(s.output()), argmaxAddress[s.argmaxBuffer()], grad(s.input()), n);
+            } else if (step instanceof PlanStep.AvgPool s) {
+                device.avgPoolBackward(pool(s), grad(s.output()), grad(s.input()), n);
+            } else if (step instanceof PlanStep.GlobalAvgPool s) {
                 device.globalAvgPoolBackward(packed(s.output(), true), grad(s.input()), n);
-            } else if (step instanceof DeviceStep.Linear s) {
+            } else if (step instanceof PlanStep.Linear s) {
                 device.linearBackwardData(packed(s.output(), true), parameterAddress[s.weight()], packed(s.input(), true),
                         s.input().size(), s.output().size(), n);
-            } else if (step instanceof DeviceStep.ConcatCopy s) {
+            } else if (step instanceof PlanStep.ConcatCopy s) {
                 int offset = 0;
-                for (DeviceValue part : s.parts()) {
-                    device.sliceAdd(slice(s.output(), true, offset, part.channels), grad(part), n);
-                    offset += part.channels;
+                for (PlanValue part : s.parts()) {
+                    device.sliceAdd(slice(s.output(), true, offset, part.channels()), grad(part), n);
+                    offset += part.channels();
                 }
             }
         }
+    }
+
+    private static Device.Conv conv(PlanStep.Conv s) {
+        return new Device.Conv(s.input().channels(), s.output().channels(), s.kernelH(), s.kernelW(), s.stride(), s.padding());
+    }
+
+    private static Device.Pool pool(PlanStep.MaxPool s) {
+        return new Device.Pool(s.kernel(), s.stride(), s.padding());
+    }
+
+    private static Device.Pool pool(PlanStep.AvgPool s) {
+        return new Device.Pool(s.kernel(), s.stride(), s.padding());
     }
 
     private static int ruleId(ReluRule rule) {
@@ -415,57 +449,57 @@ final class CudaModel implements CompiledModel {
 
     // ---- addresses and copies ----
 
-    private Device.View data(DeviceValue v) {
-        return slice(v, false, 0, v.channels);
+    private Device.View data(PlanValue v) {
+        return slice(v, false, 0, v.channels());
     }
 
-    private Device.View grad(DeviceValue v) {
-        return slice(v, true, 0, v.channels);
+    private Device.View grad(PlanValue v) {
+        return slice(v, true, 0, v.channels());
     }
 
     /** Channels [from, from + channels) of a value's forward or gradient buffer. */
-    private Device.View slice(DeviceValue v, boolean gradient, int from, int channels) {
-        long base = gradient ? gradAddress[v.gradBuffer] : dataAddress[v.dataBuffer];
-        long address = base + 4L * (long) (v.channelOffset + from) * v.plane();
-        return new Device.View(address, channels, v.height, v.width, v.imageStride);
+    private Device.View slice(PlanValue v, boolean gradient, int from, int channels) {
+        long base = gradient ? gradAddress[v.gradBuffer()] : dataAddress[v.dataBuffer()];
+        long address = base + 4L * (long) (v.channelOffset() + from) * v.plane();
+        return new Device.View(address, channels, v.height(), v.width(), v.imageStride());
     }
 
     /** The address of a value whose images are contiguous ([N, size]), as the classifier and its pooling need. */
-    private long packed(DeviceValue v, boolean gradient) {
+    private long packed(PlanValue v, boolean gradient) {
         if (!v.packed()) {
             throw new IllegalStateException("value " + v + " is not stored contiguously; the CUDA planner keeps such values out of blocks");
         }
-        return slice(v, gradient, 0, v.channels).address();
+        return slice(v, gradient, 0, v.channels()).address();
     }
 
-    private void upload(float[] host, int start, int n, DeviceValue v) {
-        upload(host, start, n, v, dataAddress[v.dataBuffer]);
+    private void upload(float[] host, int start, int n, PlanValue v) {
+        upload(host, start, n, v, dataAddress[v.dataBuffer()]);
     }
 
-    private void upload(float[] host, int start, int n, DeviceValue v, long base) {
-        long address = base + 4L * v.channelOffset * v.plane();
+    private void upload(float[] host, int start, int n, PlanValue v, long base) {
+        long address = base + 4L * v.channelOffset() * v.plane();
         if (v.packed()) {
             device.upload(host, start * v.size(), n * v.size(), address);
             return;
         }
         for (int i = 0; i < n; i++) {
-            device.upload(host, (start + i) * v.size(), v.size(), address + 4L * i * v.imageStride);
+            device.upload(host, (start + i) * v.size(), v.size(), address + 4L * i * v.imageStride());
         }
     }
 
-    private void download(DeviceValue v, boolean gradient, int start, int n, float[] host) {
-        long address = slice(v, gradient, 0, v.channels).address();
+    private void download(PlanValue v, boolean gradient, int start, int n, float[] host) {
+        long address = slice(v, gradient, 0, v.channels()).address();
         if (v.packed()) {
             device.download(address, host, start * v.size(), n * v.size());
             return;
         }
         for (int i = 0; i < n; i++) {
-            device.download(address + 4L * i * v.imageStride, host, (start + i) * v.size(), v.size());
+            device.download(address + 4L * i * v.imageStride(), host, (start + i) * v.size(), v.size());
         }
     }
 
-    private DeviceValue observed(String node) {
-        DeviceValue v = plan.observed.get(node);
+    private PlanValue observed(String node) {
+        PlanValue v = plan.observed().get(node);
         if (v == null) {
             throw new IllegalArgumentException("node '" + node + "' was not observed; compile with CompileOptions.observing(\"" + node + "\")");
         }
@@ -473,7 +507,7 @@ final class CudaModel implements CompiledModel {
     }
 
     private Shape shapeOf(String node) {
-        return plan.graph.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().shape();
+        return plan.graph().nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().shape();
     }
 
     private static Shape prepend(int n, Shape s) {

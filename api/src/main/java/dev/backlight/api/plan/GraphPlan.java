@@ -1,4 +1,4 @@
-package dev.backlight.cuda;
+package dev.backlight.api.plan;
 
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A graph planned for the device: fused steps, where every value lives, and the size of every
- * buffer per image. The same plan as the CPU backend's, so the two run the same arithmetic:
+ * A graph planned for execution, shared by every backend so that they run the same arithmetic:
+ * fused steps, where every value lives, and the size of every buffer per image.
  *
  * <ul>
  *   <li>A batch norm whose only consumer is a ReLU is fused with it: its output is never stored,
@@ -28,32 +28,40 @@ import java.util.Set;
  *   <li>Other values and all gradients share buffers by liveness.
  * </ul>
  *
- * <p>Immutable after construction; one plan serves every batch size.
+ * <p>A backend runs {@link #steps()} in order for the forward pass. For the backward pass it zeroes
+ * the {@link #blockGradBuffers()}, seeds the output's gradient, then runs the steps in reverse,
+ * zeroing {@link #zeroBeforeBackward(int)} before each; every step's backward <em>adds</em> into
+ * its inputs' gradients.
+ *
+ * <p>Immutable after construction; one plan serves every batch size. The parameter arrays are
+ * shared: read them, never write them.
  */
-final class DevicePlan {
-    final Graph graph;
-    final List<DeviceStep> steps = new ArrayList<>();
-    final List<DeviceValue> values = new ArrayList<>();
-    final DeviceStep.Input input;
-    final DeviceValue output;
-    /** Host parameters (weights, folded batch-norm scales and shifts), uploaded once per model. */
-    final List<float[]> parameters = new ArrayList<>();
-    /** Floats per image of each forward buffer, of each gradient buffer; ints per image of each argmax buffer. */
-    final List<Long> dataSizes = new ArrayList<>();
-    final List<Long> gradSizes = new ArrayList<>();
-    final List<Long> argmaxSizes = new ArrayList<>();
-    /** Gradient buffers of blocks, zeroed at the start of every backward pass. */
-    final List<Integer> groupGradBuffers = new ArrayList<>();
-    /** For each step s, the gradients to zero just before step s's backward (s is their first writer). */
-    final List<List<DeviceValue>> zeroBeforeBackward = new ArrayList<>();
-    /** Observed node name to its value. */
-    final Map<String, DeviceValue> observed = new HashMap<>();
+public final class GraphPlan {
+    private final Graph graph;
+    private final List<PlanStep> steps = new ArrayList<>();
+    private final List<PlanValue> values = new ArrayList<>();
+    private final PlanStep.Input input;
+    private final PlanValue output;
+    private final List<float[]> parameters = new ArrayList<>();
+    private final List<Long> dataSizes = new ArrayList<>();
+    private final List<Long> gradSizes = new ArrayList<>();
+    private final List<Long> argmaxSizes = new ArrayList<>();
+    private final List<Integer> groupGradBuffers = new ArrayList<>();
+    private final List<List<PlanValue>> zeroBeforeBackward = new ArrayList<>();
+    private final Map<String, PlanValue> observed = new HashMap<>();
 
     private final List<Integer> groupChannels = new ArrayList<>();
     /** Per block, the channel ranges {offset, channels} of the values written into it (not the concat views). */
     private final List<List<int[]>> groupRanges = new ArrayList<>();
 
-    DevicePlan(Graph graph, Weights weights, Set<String> observedNodes) {
+    /**
+     * Plans a graph with its weights.
+     *
+     * @param observedNodes nodes whose forward value and gradient are kept for the caller
+     * @throws IllegalArgumentException if an observed node does not exist, or the graph has an op no backend runs
+     * @throws dev.backlight.api.WeightsFormatException if a parameter is missing or mis-shaped
+     */
+    public GraphPlan(Graph graph, Weights weights, Set<String> observedNodes) {
         this.graph = graph;
         List<Node> nodes = graph.nodes();
         Set<String> names = new HashSet<>();
@@ -70,57 +78,54 @@ final class DevicePlan {
                 fused[n.id()] = users.size() == 1 && graph.node(users.get(0)).op() instanceof Op.Relu;
             }
         }
-        DeviceValue[] valueOf = new DeviceValue[nodes.size()];
-        DeviceStep.Input in = null;
+        PlanValue[] valueOf = new PlanValue[nodes.size()];
+        PlanStep.Input in = null;
         for (Node n : nodes) {
             if (fused[n.id()]) {
                 continue;
             }
             Shape s = n.shape();
-            DeviceValue v = s.rank() == 3 ? new DeviceValue(values.size(), n.name(), s.dim(0), s.dim(1), s.dim(2))
-                    : new DeviceValue(values.size(), n.name(), s.dim(0), 1, 1);
+            PlanValue v = s.rank() == 3 ? new PlanValue(values.size(), n.name(), s.dim(0), s.dim(1), s.dim(2))
+                    : new PlanValue(values.size(), n.name(), s.dim(0), 1, 1);
             values.add(v);
             valueOf[n.id()] = v;
-            DeviceValue x = n.inputs().isEmpty() ? null : valueOf[n.inputs().get(0)];
+            PlanValue x = n.inputs().isEmpty() ? null : valueOf[n.inputs().get(0)];
             Op op = n.op();
             if (op instanceof Op.Input) {
-                in = new DeviceStep.Input(n.name(), v);
+                in = new PlanStep.Input(n.name(), v);
                 steps.add(in);
             } else if (op instanceof Op.Conv2d c) {
                 int w = parameter(weights.get(c.weight(), Shape.of(c.outChannels(), c.inChannels(), c.kernelH(), c.kernelW())));
                 int b = c.bias() == null ? -1 : parameter(weights.get(c.bias(), Shape.of(c.outChannels())));
-                Device.Conv geometry = new Device.Conv(c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.padding());
-                steps.add(new DeviceStep.Conv(n.name(), x, v, geometry, w, b));
+                steps.add(new PlanStep.Conv(n.name(), x, v, c.kernelH(), c.kernelW(), c.stride(), c.padding(), w, b));
             } else if (op instanceof Op.BatchNorm bn) {
                 steps.add(batchNorm(n.name(), x, v, bn, weights, false));
             } else if (op instanceof Op.Relu) {
                 Node producer = graph.node(n.inputs().get(0));
                 if (fused[producer.id()]) {
-                    DeviceValue bnIn = valueOf[producer.inputs().get(0)];
+                    PlanValue bnIn = valueOf[producer.inputs().get(0)];
                     steps.add(batchNorm(producer.name() + "+" + n.name(), bnIn, v, (Op.BatchNorm) producer.op(), weights, true));
                 } else {
-                    float[] ones = new float[v.channels];
-                    Arrays.fill(ones, 1f);
-                    steps.add(new DeviceStep.BatchNormRelu(n.name(), x, v, parameter(ones), parameter(new float[v.channels]), true));
+                    steps.add(new PlanStep.Relu(n.name(), x, v));
                 }
             } else if (op instanceof Op.MaxPool p) {
                 argmaxSizes.add((long) v.size());
-                steps.add(new DeviceStep.MaxPool(n.name(), x, v, new Device.Pool(p.kernel(), p.stride(), p.padding()), argmaxSizes.size() - 1));
+                steps.add(new PlanStep.MaxPool(n.name(), x, v, p.kernel(), p.stride(), p.padding(), argmaxSizes.size() - 1));
             } else if (op instanceof Op.AvgPool p) {
-                steps.add(new DeviceStep.AvgPool(n.name(), x, v, new Device.Pool(p.kernel(), p.stride(), p.padding())));
+                steps.add(new PlanStep.AvgPool(n.name(), x, v, p.kernel(), p.stride(), p.padding()));
             } else if (op instanceof Op.GlobalAvgPool) {
-                steps.add(new DeviceStep.GlobalAvgPool(n.name(), x, v));
+                steps.add(new PlanStep.GlobalAvgPool(n.name(), x, v));
             } else if (op instanceof Op.Linear l) {
                 int w = parameter(weights.get(l.weight(), Shape.of(l.outFeatures(), l.inFeatures())));
                 int b = l.bias() == null ? -1 : parameter(weights.get(l.bias(), Shape.of(l.outFeatures())));
-                steps.add(new DeviceStep.Linear(n.name(), x, v, w, b));
+                steps.add(new PlanStep.Linear(n.name(), x, v, w, b));
             } else if (op instanceof Op.Concat) {
-                DeviceValue[] parts = n.inputs().stream().map(i -> valueOf[i]).toArray(DeviceValue[]::new);
+                PlanValue[] parts = n.inputs().stream().map(i -> valueOf[i]).toArray(PlanValue[]::new);
                 if (!placeWithoutCopy(parts, v)) {
-                    steps.add(new DeviceStep.ConcatCopy(n.name(), parts, v));
+                    steps.add(new PlanStep.ConcatCopy(n.name(), parts, v));
                 }
             } else {
-                throw new IllegalArgumentException("the CUDA backend cannot run op " + op.kind() + " (node " + n.name() + ")");
+                throw new IllegalArgumentException("no backend runs op " + op.kind() + " (node " + n.name() + ")");
             }
         }
         this.input = in;
@@ -144,7 +149,7 @@ final class DevicePlan {
     }
 
     /** Folds γ, β, mean and var into a·x + b, in double and rounded once, as the CPU backend does. */
-    private DeviceStep.BatchNormRelu batchNorm(String name, DeviceValue in, DeviceValue out, Op.BatchNorm bn, Weights weights, boolean relu) {
+    private PlanStep.BatchNormRelu batchNorm(String name, PlanValue in, PlanValue out, Op.BatchNorm bn, Weights weights, boolean relu) {
         Shape c = Shape.of(bn.channels());
         float[] gamma = weights.get(bn.prefix() + ".weight", c).data();
         float[] beta = weights.get(bn.prefix() + ".bias", c).data();
@@ -157,23 +162,23 @@ final class DevicePlan {
             scale[i] = (float) a;
             shift[i] = (float) (beta[i] - mean[i] * a);
         }
-        return new DeviceStep.BatchNormRelu(name, in, out, parameter(scale), parameter(shift), relu);
+        return new PlanStep.BatchNormRelu(name, in, out, parameter(scale), parameter(shift), relu);
     }
 
     /** Places a concat's inputs as consecutive slices of one block buffer; false if they cannot be. */
-    private boolean placeWithoutCopy(DeviceValue[] parts, DeviceValue out) {
-        DeviceValue first = parts[0];
+    private boolean placeWithoutCopy(PlanValue[] parts, PlanValue out) {
+        PlanValue first = parts[0];
         int group = first.group;
         int base = group >= 0 ? first.channelOffset : 0;
-        Set<DeviceValue> seen = new HashSet<>();
+        Set<PlanValue> seen = new HashSet<>();
         int offset = base;
-        for (DeviceValue p : parts) {
+        for (PlanValue p : parts) {
             boolean placeable = p.group >= 0 ? p.group == group && p.channelOffset == offset
-                    : p.plane() == out.plane() && !claimed(group, offset, p.channels);
+                    : p.plane() == out.plane() && !claimed(group, offset, p.channels());
             if (!placeable || !seen.add(p) || p.plane() != out.plane()) {
                 return false;
             }
-            offset += p.channels;
+            offset += p.channels();
         }
         if (group < 0) {
             groupChannels.add(0);
@@ -181,13 +186,13 @@ final class DevicePlan {
             group = groupChannels.size() - 1;
         }
         offset = base;
-        for (DeviceValue p : parts) {
+        for (PlanValue p : parts) {
             if (p.group < 0) {
                 p.group = group;
                 p.channelOffset = offset;
-                groupRanges.get(group).add(new int[] {offset, p.channels});
+                groupRanges.get(group).add(new int[] {offset, p.channels()});
             }
-            offset += p.channels;
+            offset += p.channels();
         }
         out.group = group;
         out.channelOffset = base;
@@ -215,13 +220,16 @@ final class DevicePlan {
         Arrays.fill(producer, -1);
         Arrays.fill(lastUse, -1);
         for (int s = 0; s < stepCount; s++) {
-            DeviceStep step = steps.get(s);
-            producer[step.output().id] = s;
-            for (DeviceValue v : step.inputs()) {
-                lastUse[v.id] = s;
+            PlanStep step = steps.get(s);
+            producer[step.output().id()] = s;
+            for (PlanValue v : step.inputs()) {
+                lastUse[v.id()] = s;
             }
-            if (step instanceof DeviceStep.BatchNormRelu b) {
-                b.input().kept = true; // the backward recomputes the ReLU input from it
+            PlanValue[] inputs = step.inputs();
+            for (int i = 0; i < inputs.length; i++) {
+                if (step.keepsInput(i)) {
+                    inputs[i].kept = true;
+                }
             }
             zeroBeforeBackward.add(new ArrayList<>());
         }
@@ -229,7 +237,7 @@ final class DevicePlan {
         for (int g = 0; g < groupChannels.size(); g++) {
             long channels = groupChannels.get(g);
             int plane = -1;
-            for (DeviceValue v : values) {
+            for (PlanValue v : values) {
                 if (v.group == g) {
                     plane = v.plane();
                 }
@@ -237,7 +245,7 @@ final class DevicePlan {
             dataSizes.add(channels * plane);
             gradSizes.add(channels * plane);
             groupGradBuffers.add(gradSizes.size() - 1);
-            for (DeviceValue v : values) {
+            for (PlanValue v : values) {
                 if (v.group == g) {
                     v.dataBuffer = dataSizes.size() - 1;
                     v.gradBuffer = gradSizes.size() - 1;
@@ -247,15 +255,15 @@ final class DevicePlan {
         }
         LivenessSlots data = new LivenessSlots();
         LivenessSlots grad = new LivenessSlots();
-        List<DeviceValue> temps = new ArrayList<>();
+        List<PlanValue> temps = new ArrayList<>();
         List<int[]> requestOf = new ArrayList<>();
-        for (DeviceValue v : values) {
+        for (PlanValue v : values) {
             if (v.group >= 0) {
                 continue;
             }
             v.imageStride = v.size();
-            int p = producer[v.id];
-            int last = Math.max(lastUse[v.id], p);
+            int p = producer[v.id()];
+            int last = Math.max(lastUse[v.id()], p);
             boolean persistent = v.kept || v == output;
             int d = data.request(persistent ? 0 : p, persistent ? stepCount : last, v.size());
             // The backward pass runs the steps in reverse: a gradient is first written by the value's
@@ -277,18 +285,83 @@ final class DevicePlan {
         }
     }
 
+    /** The planned graph. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The steps in forward order. */
+    public List<PlanStep> steps() {
+        return java.util.Collections.unmodifiableList(steps);
+    }
+
+    /** Every value, indexed by {@link PlanValue#id()}. */
+    public List<PlanValue> values() {
+        return java.util.Collections.unmodifiableList(values);
+    }
+
+    /** The input step. */
+    public PlanStep.Input input() {
+        return input;
+    }
+
+    /** The graph output's value. */
+    public PlanValue output() {
+        return output;
+    }
+
+    /** Parameter {@code index} of a step (a weight, a bias, a folded batch-norm scale or shift): shared, read only. */
+    public float[] parameter(int index) {
+        return parameters.get(index);
+    }
+
+    /** How many parameters the steps refer to. */
+    public int parameterCount() {
+        return parameters.size();
+    }
+
+    /** Floats per image of each forward buffer. */
+    public List<Long> dataSizes() {
+        return java.util.Collections.unmodifiableList(dataSizes);
+    }
+
+    /** Floats per image of each gradient buffer. */
+    public List<Long> gradSizes() {
+        return java.util.Collections.unmodifiableList(gradSizes);
+    }
+
+    /** Ints per image of each max-pooling argmax buffer. */
+    public List<Long> argmaxSizes() {
+        return java.util.Collections.unmodifiableList(argmaxSizes);
+    }
+
+    /** The gradient buffers of blocks: zeroed at the start of every backward pass. */
+    public List<Integer> blockGradBuffers() {
+        return java.util.Collections.unmodifiableList(groupGradBuffers);
+    }
+
+    /** The gradients to zero just before step {@code step}'s backward (it is their first writer). */
+    public List<PlanValue> zeroBeforeBackward(int step) {
+        return java.util.Collections.unmodifiableList(zeroBeforeBackward.get(step));
+    }
+
+    /** Observed node name to its value (kept, with a gradient that survives the backward pass). */
+    public Map<String, PlanValue> observed() {
+        return java.util.Collections.unmodifiableMap(observed);
+    }
+
     /** Floats per image of all forward buffers. */
-    long dataFloatsPerImage() {
+    public long dataFloatsPerImage() {
         return dataSizes.stream().mapToLong(Long::longValue).sum();
     }
 
     /** Floats per image of all gradient buffers. */
-    long gradFloatsPerImage() {
+    public long gradFloatsPerImage() {
         return gradSizes.stream().mapToLong(Long::longValue).sum();
     }
 
     /** Ints per image of all argmax buffers. */
-    long argmaxIntsPerImage() {
+    public long argmaxIntsPerImage() {
         return argmaxSizes.stream().mapToLong(Long::longValue).sum();
     }
 }

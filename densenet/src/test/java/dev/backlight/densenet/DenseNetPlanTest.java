@@ -1,28 +1,29 @@
-package dev.backlight.cuda;
+package dev.backlight.densenet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.graph.Op;
-import dev.backlight.densenet.DenseNet;
-import dev.backlight.densenet.DenseNetConfig;
-import dev.backlight.densenet.RandomWeights;
+import dev.backlight.api.plan.GraphPlan;
+import dev.backlight.api.plan.PlanStep;
+import dev.backlight.api.plan.PlanValue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class DevicePlanTest {
+/** The execution plan every backend runs, on DenseNet: fusions, block buffers, memory per image. */
+class DenseNetPlanTest {
     @Test
     void denseNet201PlansEveryReluAsAFusedStepWithFreeConcatenation() {
         Graph graph = DenseNet.build(DenseNetConfig.DENSENET201, 224, 224);
-        DevicePlan plan = new DevicePlan(graph, RandomWeights.generate(graph, 1), Set.of());
-        long relus = plan.steps.stream().filter(s -> s instanceof DeviceStep.BatchNormRelu b && b.relu()).count();
+        GraphPlan plan = new GraphPlan(graph, RandomWeights.generate(graph, 1), Set.of());
+        long relus = plan.steps().stream().filter(s -> s instanceof PlanStep.BatchNormRelu b && b.relu()).count();
         assertEquals(graph.count(Op.Relu.class), relus, "every ReLU is a fused batch-norm + ReLU step");
         assertEquals(201, relus);
-        assertEquals(0, plan.steps.stream().filter(s -> s instanceof DeviceStep.ConcatCopy).count(), "no concat copies");
-        assertEquals(4, plan.groupGradBuffers.size(), "one block buffer per dense block");
+        assertEquals(0, plan.steps().stream().filter(s -> s instanceof PlanStep.ConcatCopy).count(), "no concat copies");
+        assertEquals(4, plan.blockGradBuffers().size(), "one block buffer per dense block");
         long bytes = 4 * (plan.dataFloatsPerImage() + plan.gradFloatsPerImage() + plan.argmaxIntsPerImage());
-        System.out.printf("DenseNet-201 224x224 device plan: %.1f MiB forward, %.1f MiB gradients per image%n",
+        System.out.printf("DenseNet-201 224x224 plan: %.1f MiB forward, %.1f MiB gradients per image%n",
                 plan.dataFloatsPerImage() * 4 / 1048576.0, plan.gradFloatsPerImage() * 4 / 1048576.0);
         assertTrue(bytes < 64L << 20, "per-image buffers " + bytes + " bytes; autograd would keep several hundred MiB");
     }
@@ -30,11 +31,11 @@ class DevicePlanTest {
     @Test
     void observedNodesKeepTheirValueAndGradient() {
         Graph graph = DenseNet.build(DenseNetConfig.DENSENET121, 32, 32);
-        DevicePlan plan = new DevicePlan(graph, RandomWeights.generate(graph, 1), Set.of("features.relu5"));
-        DeviceValue v = plan.observed.get("features.relu5");
-        assertTrue(v.kept);
-        for (DeviceValue other : plan.values) {
-            if (other != v && other.group < 0 && other.dataBuffer == v.dataBuffer) {
+        GraphPlan plan = new GraphPlan(graph, RandomWeights.generate(graph, 1), Set.of("features.relu5"));
+        PlanValue v = plan.observed().get("features.relu5");
+        assertTrue(v.kept());
+        for (PlanValue other : plan.values()) {
+            if (other != v && other.group() < 0 && other.dataBuffer() == v.dataBuffer()) {
                 throw new AssertionError(other + " shares the observed value's buffer");
             }
         }

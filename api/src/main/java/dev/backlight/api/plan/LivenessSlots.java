@@ -1,4 +1,4 @@
-package dev.backlight.cuda;
+package dev.backlight.api.plan;
 
 import java.util.ArrayList;
 import java.util.Comparator;
