@@ -32,7 +32,7 @@ final class BatchNormReluStep extends Step {
         float[] x = f.data(in);
         float[] y = f.data(output);
         int plane = in.plane;
-        f.workers.run(f.batch * in.channels, t -> {
+        f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
             int xo = in.offset(i) + c * plane;
@@ -59,7 +59,7 @@ final class BatchNormReluStep extends Step {
         float[] dy = f.grad(output);
         float[] dx = f.grad(in);
         int plane = in.plane;
-        f.workers.run(f.batch * in.channels, t -> {
+        f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
             int xo = in.offset(i) + c * plane;
