@@ -22,10 +22,7 @@ final class ReluStep extends Step {
         f.workers.run(f.batch, in.size(), i -> {
             int xo = in.offset(i);
             int yo = output.offset(i);
-            for (int p = 0; p < size; p++) {
-                float v = x[xo + p];
-                y[yo + p] = v > 0f ? v : 0f;
-            }
+            Elementwise.KERNEL.scaleShift(1f, 0f, true, x, xo, y, yo, size);
         });
     }
 
