@@ -38,7 +38,7 @@ final class AvgPoolStep extends Step {
         float inv = 1f / (kernelH * kernelW);
         int oh = output.height;
         int ow = output.width;
-        f.workers.run(f.batch * in.channels, t -> {
+        f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
             int xo = in.offset(i) + c * in.plane;
@@ -72,7 +72,7 @@ final class AvgPoolStep extends Step {
         float inv = 1f / (kernelH * kernelW);
         int oh = output.height;
         int ow = output.width;
-        f.workers.run(f.batch * in.channels, t -> {
+        f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
             int xo = in.offset(i) + c * in.plane;

@@ -15,7 +15,7 @@ final class ConcatCopyStep extends Step {
     @Override
     void forward(Frame f) {
         float[] y = f.data(output);
-        f.workers.run(f.batch, i -> {
+        f.workers.run(f.batch, output.size(), i -> {
             int at = output.offset(i);
             for (Value v : inputs) {
                 System.arraycopy(f.data(v), v.offset(i), y, at, v.size());
@@ -27,7 +27,7 @@ final class ConcatCopyStep extends Step {
     @Override
     void backward(Frame f, ReluRule rule) {
         float[] dy = f.grad(output);
-        f.workers.run(f.batch, i -> {
+        f.workers.run(f.batch, output.size(), i -> {
             int at = output.offset(i);
             for (Value v : inputs) {
                 float[] dx = f.grad(v);

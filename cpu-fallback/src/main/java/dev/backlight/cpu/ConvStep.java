@@ -4,9 +4,13 @@ import dev.backlight.api.rule.ReluRule;
 import java.util.Arrays;
 
 /**
- * 2-d convolution as GEMM: forward {@code out = W · im2col(in) + bias}; backward-data
- * {@code d in += col2im(Wᵀ · d out)}. A 1×1, stride-1, unpadded convolution reads and writes the
- * feature maps directly (no im2col), which is most of DenseNet's work.
+ * 2-d convolution as GEMM: forward {@code out = W · im2col(in) + bias}, the GEMM reading
+ * {@code im2col(in)} in place ({@link Im2colMatrix}) and writing out without a fill pass first.
+ * Backward-data of a stride-1 convolution is itself a convolution: {@code d in += W' ·
+ * im2col'(d out)}, W' the weights with input and output channels swapped and the kernel turned by
+ * 180°, im2col' padded by kernel − 1 − pad; so neither pass ever materialises an im2col matrix.
+ * Other strides (DenseNet's stem) take {@code d in += col2im(Wᵀ · d out)} through a scratch
+ * matrix. A 1×1, stride-1, unpadded convolution reads and writes the feature maps directly.
  */
 final class ConvStep extends Step {
     private final int cin;
@@ -16,6 +20,10 @@ final class ConvStep extends Step {
     private final int stride;
     private final int pad;
     private final float[] weight;
+    /**
+     * Backward-data weights: with stride 1, W' (see the class comment), {@code [cin][cout·kh·kw]}
+     * (for 1×1 simply Wᵀ); otherwise Wᵀ, {@code [cin·kh·kw][cout]}, for the scratch path.
+     */
     private final float[] weightT;
     private final float[] bias;
     private final boolean pointwise;
@@ -33,8 +41,17 @@ final class ConvStep extends Step {
         int k = cin * kh * kw;
         this.weightT = new float[k * cout];
         for (int o = 0; o < cout; o++) {
-            for (int j = 0; j < k; j++) {
-                weightT[j * cout + o] = weight[o * k + j];
+            for (int c = 0; c < cin; c++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        float v = weight[((o * cin + c) * kh + ky) * kw + kx];
+                        if (stride == 1) {
+                            weightT[c * cout * kh * kw + (o * kh + kh - 1 - ky) * kw + kw - 1 - kx] = v;
+                        } else {
+                            weightT[((c * kh + ky) * kw + kx) * cout + o] = v;
+                        }
+                    }
+                }
             }
         }
         this.pointwise = kh == 1 && kw == 1 && stride == 1 && pad == 0;
@@ -47,7 +64,7 @@ final class ConvStep extends Step {
 
     @Override
     int scratchSize() {
-        return pointwise ? 0 : cin * kh * kw * output.plane;
+        return stride == 1 ? 0 : cin * kh * kw * output.plane;
     }
 
     @Override
@@ -58,16 +75,10 @@ final class ConvStep extends Step {
         int k = cin * kh * kw;
         int n = output.plane;
         for (int i = 0; i < f.batch; i++) {
-            int yo = output.offset(i);
-            for (int o = 0; o < cout; o++) {
-                Arrays.fill(y, yo + o * n, yo + (o + 1) * n, bias == null ? 0f : bias[o]);
-            }
-            if (pointwise) {
-                Gemm.multiplyAdd(f.workers, cout, n, k, weight, 0, k, x, in.offset(i), in.plane, y, yo, n);
-            } else {
-                im2col(f, x, in.offset(i), f.scratch);
-                Gemm.multiplyAdd(f.workers, cout, n, k, weight, 0, k, f.scratch, 0, n, y, yo, n);
-            }
+            RightMatrix cols = pointwise ? new DenseMatrix(x, in.offset(i), in.plane)
+                    : new Im2colMatrix(x, in.offset(i), cin, in.height, in.width, kh, kw, stride, pad, pad,
+                            output.height, output.width);
+            Gemm.multiply(f.workers, cout, n, k, weight, 0, k, cols, bias, y, output.offset(i), n);
         }
     }
 
@@ -81,40 +92,17 @@ final class ConvStep extends Step {
         for (int i = 0; i < f.batch; i++) {
             if (pointwise) {
                 Gemm.multiplyAdd(f.workers, cin, n, cout, weightT, 0, cout, dy, output.offset(i), n, dx, in.offset(i), in.plane);
+            } else if (stride == 1) {
+                int kt = cout * kh * kw;
+                RightMatrix cols = new Im2colMatrix(dy, output.offset(i), cout, output.height, output.width, kh, kw, 1,
+                        kh - 1 - pad, kw - 1 - pad, in.height, in.width);
+                Gemm.multiplyAdd(f.workers, cin, in.plane, kt, weightT, 0, kt, cols, dx, in.offset(i), in.plane);
             } else {
                 Arrays.fill(f.scratch, 0, k * n, 0f);
                 Gemm.multiplyAdd(f.workers, k, n, cout, weightT, 0, cout, dy, output.offset(i), n, f.scratch, 0, n);
                 col2imAdd(f, f.scratch, dx, in.offset(i));
             }
         }
-    }
-
-    private void im2col(Frame f, float[] x, int xo, float[] col) {
-        Value in = inputs[0];
-        int h = in.height;
-        int w = in.width;
-        int oh = output.height;
-        int ow = output.width;
-        f.workers.run(cin, c -> {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int row = ((c * kh + ky) * kw + kx) * oh * ow;
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * stride - pad + ky;
-                        int r = row + oy * ow;
-                        if (iy < 0 || iy >= h) {
-                            Arrays.fill(col, r, r + ow, 0f);
-                            continue;
-                        }
-                        int src = xo + c * h * w + iy * w;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int ix = ox * stride - pad + kx;
-                            col[r + ox] = ix >= 0 && ix < w ? x[src + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        });
     }
 
     /** Adds the column gradient back onto the input image; one task per input channel, fixed order. */
@@ -124,7 +112,7 @@ final class ConvStep extends Step {
         int w = in.width;
         int oh = output.height;
         int ow = output.width;
-        f.workers.run(cin, c -> {
+        f.workers.run(cin, kh * kw * output.plane, c -> {
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
                     int row = ((c * kh + ky) * kw + kx) * oh * ow;

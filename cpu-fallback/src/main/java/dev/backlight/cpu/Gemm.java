@@ -6,8 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
 /**
- * Single-precision matrix multiply-accumulate on row-major arrays, {@code C += A · B}: the work of
- * every convolution and of the classifier.
+ * Single-precision matrix multiply on row-major arrays, {@code C += A · B} or {@code C = bias + A · B}:
+ * the work of every convolution and of the classifier.
  *
  * <p>Two kernels. {@code VectorGemm}, on the Vector API, runs when the JVM has the incubator module
  * ({@code --add-modules jdk.incubator.vector}); a library cannot add that flag for its users, so
@@ -40,16 +40,52 @@ final class Gemm {
      */
     static void multiplyAdd(Workers workers, int m, int n, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        multiplyAdd(workers, m, n, k, a, aOff, lda, new DenseMatrix(b, bOff, ldb), c, cOff, ldc);
+    }
+
+    /** {@code C[m×n] += A[m×k] · B[k×n]} with B read through {@code b} (an im2col view, say). */
+    static void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                            float[] c, int cOff, int ldc) {
+        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, true, null);
+    }
+
+    /**
+     * {@code C[m×n] = bias + A[m×k] · B[k×n]}, {@code bias[i]} added to row i (none if null): C is
+     * overwritten, never read, and each element's chain starts from its bias, so that a convolution
+     * needs no separate pass to fill its output first.
+     *
+     * @throws IllegalArgumentException as {@link #multiplyAdd}, or if the bias has fewer than m values
+     */
+    static void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                         float[] bias, float[] c, int cOff, int ldc) {
+        if (bias != null && bias.length < m) {
+            throw new IllegalArgumentException("GEMM bias has " + bias.length + " values for " + m + " rows");
+        }
+        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, false, bias);
+    }
+
+    private static void run(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                            float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("GEMM sizes must not be negative: m=" + m + ", n=" + n + ", k=" + k);
         }
         checkMatrix("C", c, cOff, ldc, m, n);
         checkMatrix("A", a, aOff, lda, m, k);
-        checkMatrix("B", b, bOff, ldb, k, n);
-        if (m == 0 || n == 0 || k == 0) {
+        if (k > 0 && n > 0) {
+            b.checkFits(k, n);
+        }
+        if (m == 0 || n == 0) {
             return;
         }
-        KERNEL.multiplyAdd(workers, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, bias == null ? 0f : bias[i]);
+                }
+            }
+            return;
+        }
+        KERNEL.multiply(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate, bias);
     }
 
     /** The kernel in use, for logs and reports: {@code "Vector API, 8 floats/vector, FMA, …"} or scalar. */
@@ -125,7 +161,8 @@ final class Gemm {
         }
     }
 
-    private static void checkMatrix(String name, float[] array, int offset, int ld, int rows, int cols) {
+    /** Throws unless {@code rows × cols} at {@code offset} with row stride {@code ld} fits in {@code array}. */
+    static void checkMatrix(String name, float[] array, int offset, int ld, int rows, int cols) {
         if (rows == 0 || cols == 0) {
             return;
         }

@@ -36,7 +36,7 @@ final class MaxPoolStep extends Step {
         int w = in.width;
         int oh = output.height;
         int ow = output.width;
-        f.workers.run(f.batch * in.channels, t -> {
+        f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
             int xo = in.offset(i) + c * in.plane;
@@ -82,7 +82,7 @@ final class MaxPoolStep extends Step {
         float[] dy = f.grad(output);
         float[] dx = f.grad(in);
         int[] idx = f.indices[indexBuffer];
-        f.workers.run(f.batch * in.channels, t -> {
+        f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
             int xo = in.offset(i) + c * in.plane;

@@ -4,8 +4,8 @@ import dev.backlight.api.rule.BuiltinRule;
 import dev.backlight.api.rule.ReluRule;
 
 /**
- * Applies a ReLU rule to a run of elements. Built-in rules get branch-light loops (the rule
- * switch is loop-invariant, so C2 unswitches it); custom rules go through
+ * Applies a ReLU rule to a run of elements. Built-in rules run the {@link ElementwiseKernel}'s
+ * loops; custom rules go through
  * {@link ReluRule#backward}.
  */
 final class ReluBackward {
@@ -20,21 +20,11 @@ final class ReluBackward {
     static void addScaled(ReluRule rule, float scale, float shift, float[] x, int xo, float[] dy, int dyo,
                           float[] dx, int dxo, int len) {
         if (rule == BuiltinRule.GUIDED) {
-            for (int p = 0; p < len; p++) {
-                float v = scale * x[xo + p] + shift;
-                float g = dy[dyo + p];
-                dx[dxo + p] += v > 0f && g > 0f ? scale * g : 0f;
-            }
+            Elementwise.KERNEL.guided(scale, shift, x, xo, dy, dyo, dx, dxo, len);
         } else if (rule == BuiltinRule.VANILLA) {
-            for (int p = 0; p < len; p++) {
-                float v = scale * x[xo + p] + shift;
-                dx[dxo + p] += v > 0f ? scale * dy[dyo + p] : 0f;
-            }
+            Elementwise.KERNEL.vanilla(scale, shift, x, xo, dy, dyo, dx, dxo, len);
         } else if (rule == BuiltinRule.DECONVNET) {
-            for (int p = 0; p < len; p++) {
-                float g = dy[dyo + p];
-                dx[dxo + p] += g > 0f ? scale * g : 0f;
-            }
+            Elementwise.KERNEL.deconvnet(scale, dy, dyo, dx, dxo, len);
         } else {
             for (int p = 0; p < len; p++) {
                 float v = scale * x[xo + p] + shift;

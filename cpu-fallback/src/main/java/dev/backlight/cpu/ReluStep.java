@@ -19,13 +19,10 @@ final class ReluStep extends Step {
         float[] x = f.data(in);
         float[] y = f.data(output);
         int size = in.size();
-        f.workers.run(f.batch, i -> {
+        f.workers.run(f.batch, in.size(), i -> {
             int xo = in.offset(i);
             int yo = output.offset(i);
-            for (int p = 0; p < size; p++) {
-                float v = x[xo + p];
-                y[yo + p] = v > 0f ? v : 0f;
-            }
+            Elementwise.KERNEL.scaleShift(1f, 0f, true, x, xo, y, yo, size);
         });
     }
 
@@ -35,6 +32,6 @@ final class ReluStep extends Step {
         float[] x = f.data(in);
         float[] dy = f.grad(output);
         float[] dx = f.grad(in);
-        f.workers.run(f.batch, i -> ReluBackward.addScaled(rule, 1f, 0f, x, in.offset(i), dy, output.offset(i), dx, in.offset(i), in.size()));
+        f.workers.run(f.batch, in.size(), i -> ReluBackward.addScaled(rule, 1f, 0f, x, in.offset(i), dy, output.offset(i), dx, in.offset(i), in.size()));
     }
 }

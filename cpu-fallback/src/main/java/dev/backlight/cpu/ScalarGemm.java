@@ -1,5 +1,6 @@
 package dev.backlight.cpu;
 
+import java.util.Arrays;
 
 /**
  * The plain-Java GEMM kernel, used when the Vector API is not available. Each element of C is
@@ -30,10 +31,10 @@ final class ScalarGemm implements GemmKernel {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     @Override
-    public void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    public void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                         float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
         GemmPartition part = GemmPartition.of(m, n, k, TILING, workers.threads());
-        part.run(workers, t -> block(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k,
+        part.run(workers, t -> block(a, aOff, lda, b, c, cOff, ldc, accumulate, bias, k,
                 part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t)));
     }
 
@@ -56,9 +57,9 @@ final class ScalarGemm implements GemmKernel {
         float[] c = new float[0];
     }
 
-    /** {@code C[i0..i1, j0..j1] += A[i0..i1, :] · B[:, j0..j1]}. */
-    private static void block(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                              int k, int i0, int i1, int j0, int j1) {
+    /** {@code C[i0..i1, j0..j1] (+)= A[i0..i1, :] · B[:, j0..j1]}. */
+    private static void block(float[] a, int aOff, int lda, RightMatrix b, float[] c, int cOff, int ldc,
+                              boolean accumulate, float[] bias, int k, int i0, int i1, int j0, int j1) {
         int w = j1 - j0;
         Scratch s = SCRATCH.get();
         if (s.c.length < w) {
@@ -72,11 +73,15 @@ final class ScalarGemm implements GemmKernel {
         for (int k0 = 0; k0 < k; k0 += K_BLOCK) {
             int kc = Math.min(K_BLOCK, k - k0);
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, bOff + (k0 + p) * ldb + j0, rowsOfB[p], 0, w);
+                b.copyRow(k0 + p, j0, w, rowsOfB[p], 0);
             }
             for (int i = i0; i < i1; i++) {
                 int ai = aOff + i * lda + k0;
-                System.arraycopy(c, cOff + i * ldc + j0, acc, 0, w);
+                if (accumulate || k0 > 0) {
+                    System.arraycopy(c, cOff + i * ldc + j0, acc, 0, w);
+                } else {
+                    Arrays.fill(acc, 0, w, bias == null ? 0f : bias[i]);
+                }
                 int p = 0;
                 for (; p + 4 <= kc; p += 4) {
                     float x0 = a[ai + p];

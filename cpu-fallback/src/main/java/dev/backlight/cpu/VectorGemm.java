@@ -57,10 +57,10 @@ final class VectorGemm implements GemmKernel {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     @Override
-    public void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    public void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                         float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
         GemmPartition part = GemmPartition.of(m, n, k, TILING, workers.threads());
-        part.run(workers, t -> block(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k,
+        part.run(workers, t -> block(a, aOff, lda, b, c, cOff, ldc, accumulate, bias, k,
                 part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t)));
     }
 
@@ -79,17 +79,23 @@ final class VectorGemm implements GemmKernel {
     private static final class Scratch {
         /** Packed B of one task and k block. */
         float[] b = new float[0];
+        /** One row of an on-the-fly B (im2col) for one task, before it is split into panels. */
+        float[] row = new float[0];
         /** The last 1 to 3 rows of A of a task for one k block, zero-padded to 4 rows: 4 × KC. */
         final float[] aTail = new float[4 * KC];
         /** One tile of C cut by the matrix edge, zero-padded: MR × NR. */
         final float[] cTile = new float[MR * NR];
     }
 
-    /** {@code C[i0..i1, j0..j1] += A[i0..i1, :] · B[:, j0..j1]} on this thread. */
-    private static void block(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                              int k, int i0, int i1, int j0, int j1) {
-        if (i1 - i0 < 4) {
-            fewRows(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, k, i0, i1, j0, j1);
+    /**
+     * {@code C[i0..i1, j0..j1] += A[i0..i1, :] · B[:, j0..j1]} on this thread; when not
+     * {@code accumulate}, each tile of C is first set to its rows' bias (in L1, just before its first
+     * k block), so that overwriting costs no pass of its own.
+     */
+    private static void block(float[] a, int aOff, int lda, RightMatrix b, float[] c, int cOff, int ldc,
+                              boolean accumulate, float[] bias, int k, int i0, int i1, int j0, int j1) {
+        if (i1 - i0 < 4 && b instanceof DenseMatrix d) {
+            fewRows(a, aOff, lda, d.array(), d.offset(), d.ld(), c, cOff, ldc, accumulate, bias, k, i0, i1, j0, j1);
             return;
         }
         // Rows: tiles6 tiles of 6, then tiles4 of 4, then 0 to 3 rows through the scratch copy.
@@ -116,9 +122,13 @@ final class VectorGemm implements GemmKernel {
             s.b = new float[packed];
         }
         float[] pb = s.b;
+        if (s.row.length < j1 - j0) {
+            s.row = new float[j1 - j0];
+        }
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
-            packB(b, bOff + k0 * ldb + j0, ldb, kc, j1 - j0, pb);
+            packB(b, k0, j0, kc, j1 - j0, pb, s.row);
+            boolean start = !accumulate && k0 == 0;
             if (tailRows > 0) {
                 Arrays.fill(s.aTail, 0f);
                 for (int r = 0; r < tailRows; r++) {
@@ -134,6 +144,9 @@ final class VectorGemm implements GemmKernel {
                     int h = t < tiles6 ? MR : 4;
                     int ia = aOff + i * lda + k0;
                     int ic = cOff + i * ldc + j;
+                    if (start) {
+                        setRows(c, ic, ldc, h, w, bias, i);
+                    }
                     if (w % V == 0) {
                         tile(h, w / V, kc, a, ia, lda, pb, ib, c, ic, ldc);
                     } else {
@@ -142,9 +155,19 @@ final class VectorGemm implements GemmKernel {
                     i += h;
                 }
                 if (tailRows > 0) {
+                    if (start) {
+                        setRows(c, cOff + tailStart * ldc + j, ldc, tailRows, w, bias, tailStart);
+                    }
                     edgeTile(4, tailRows, w, kc, s.aTail, 0, kc, pb, ib, c, cOff + tailStart * ldc + j, ldc, s.cTile);
                 }
             }
+        }
+    }
+
+    /** Sets rows {@code row0 .. row0+h} of a tile of C (w columns at {@code ic}) to their bias, or 0. */
+    private static void setRows(float[] c, int ic, int ldc, int h, int w, float[] bias, int row0) {
+        for (int r = 0; r < h; r++) {
+            Arrays.fill(c, ic + r * ldc, ic + r * ldc + w, bias == null ? 0f : bias[row0 + r]);
         }
     }
 
@@ -155,10 +178,13 @@ final class VectorGemm implements GemmKernel {
      * code ({@link Math#fma} rounds as the vector lanes do).
      */
     private static void fewRows(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
-                                int ldc, int k, int i0, int i1, int j0, int j1) {
+                                int ldc, boolean accumulate, float[] bias, int k, int i0, int i1, int j0, int j1) {
         for (int i = i0; i < i1; i++) {
             int ai = aOff + i * lda;
             int ci = cOff + i * ldc;
+            if (!accumulate) {
+                Arrays.fill(c, ci + j0, ci + j1, bias == null ? 0f : bias[i]);
+            }
             int j = j0;
             for (; j + 4 * V <= j1; j += 4 * V) {
                 FloatVector c0 = FloatVector.fromArray(SPECIES, c, ci + j);
@@ -215,25 +241,35 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Packs B[0..kc, 0..w] (row-major at {@code src} with stride {@code ldb}) into micro-panels of NR
-     * columns: panel q holds its kc rows of NR floats one after another; columns past w are zero.
+     * Packs B[k0..k0+kc, j0..j0+w] into micro-panels of NR columns: panel q holds its kc rows of NR
+     * floats one after another; columns past w are zero.
      */
-    private static void packB(float[] b, int src, int ldb, int kc, int w, float[] pb) {
+    private static void packB(RightMatrix b, int k0, int j0, int kc, int w, float[] pb, float[] row) {
+        if (b instanceof DenseMatrix d) {
+            for (int p = 0; p < kc; p++) {
+                packRow(d.array(), d.offset() + (k0 + p) * d.ld() + j0, w, pb, p * NR, kc);
+            }
+        } else {
+            // One copy of the whole run per row (long runs, few calls), then split into panels in L1.
+            for (int p = 0; p < kc; p++) {
+                b.copyRow(k0 + p, j0, w, row, 0);
+                packRow(row, 0, w, pb, p * NR, kc);
+            }
+        }
+    }
+
+    /** Spreads one row's w floats (at {@code from}) over the panels, starting at {@code dst}. */
+    private static void packRow(float[] src, int from, int w, float[] pb, int dst, int kc) {
         int full = w / NR;
         int rest = w - full * NR;
-        for (int p = 0; p < kc; p++) {
-            int row = src + p * ldb;
-            int dst = p * NR;
-            for (int q = 0; q < full; q++, dst += kc * NR) {
-                int from = row + q * NR;
-                for (int v = 0; v < NR; v += V) {
-                    FloatVector.fromArray(SPECIES, b, from + v).intoArray(pb, dst + v);
-                }
+        for (int q = 0; q < full; q++, dst += kc * NR, from += NR) {
+            for (int v = 0; v < NR; v += V) {
+                FloatVector.fromArray(SPECIES, src, from + v).intoArray(pb, dst + v);
             }
-            if (rest > 0) {
-                System.arraycopy(b, row + full * NR, pb, dst, rest);
-                Arrays.fill(pb, dst + rest, dst + NR, 0f);
-            }
+        }
+        if (rest > 0) {
+            System.arraycopy(src, from, pb, dst, rest);
+            Arrays.fill(pb, dst + rest, dst + NR, 0f);
         }
     }
 

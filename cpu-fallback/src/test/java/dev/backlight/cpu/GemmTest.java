@@ -116,6 +116,46 @@ class GemmTest {
         c.assertOutsideUnchanged(before);
     }
 
+    /** Overwrite mode: C's old contents (NaN here) are never read; each chain starts from its row's bias. */
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("kernelsAndShapes")
+    void overwriteStartsEachChainFromItsBiasAndNeverReadsC(Kernel kernel, int m, int n, int k) {
+        SplittableRandom rnd = new SplittableRandom(7L * m + 13L * n + k);
+        Matrix a = Matrix.random(rnd, m, k, 2, k + 1);
+        Matrix b = Matrix.random(rnd, k, n, 5, n + 4);
+        Matrix c = Matrix.random(rnd, m, n, 3, n + 2);
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(c.data, c.at(i, 0), c.at(i, 0) + n, Float.NaN);
+        }
+        float[] before = c.data.clone();
+        float[] bias = (m + n) % 2 == 0 ? null : new float[m];
+        if (bias != null) {
+            for (int i = 0; i < m; i++) {
+                bias[i] = (float) rnd.nextGaussian();
+            }
+        }
+        try (Workers workers = new Workers(2)) {
+            kernel.impl.multiply(workers, m, n, k, a.data, a.off, a.ld, new DenseMatrix(b.data, b.off, b.ld),
+                    c.data, c.off, c.ld, false, bias);
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float chain = bias == null ? 0f : bias[i];
+                for (int p = 0; p < k; p++) {
+                    float x = a.data[a.at(i, p)];
+                    float y = b.data[b.at(p, j)];
+                    chain = kernel.impl.fused() ? Math.fma(x, y, chain) : chain + x * y;
+                }
+                float got = c.data[c.at(i, j)];
+                if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(chain)) {
+                    fail(kernel + " C[" + i + "][" + j + "] = " + got + ", the chain from "
+                            + (bias == null ? "0" : "bias " + bias[i]) + " gives " + chain);
+                }
+            }
+        }
+        c.assertOutsideUnchanged(before);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
     void bitIdenticalForAnyThreadCount(Kernel kernel) {
