@@ -23,11 +23,6 @@ final class BatchNormReluStep extends Step {
     }
 
     @Override
-    boolean keepsInput(int i) {
-        return relu;
-    }
-
-    @Override
     void forward(Frame f) {
         Value in = inputs[0];
         float[] x = f.data(in);

@@ -9,11 +9,6 @@ final class ReluStep extends Step {
     }
 
     @Override
-    boolean keepsInput(int i) {
-        return true;
-    }
-
-    @Override
     void forward(Frame f) {
         Value in = inputs[0];
         float[] x = f.data(in);

@@ -22,11 +22,6 @@ abstract class Step {
 
     abstract void backward(Frame f, ReluRule rule);
 
-    /** Whether {@link #backward} reads the forward data of input {@code i}. */
-    boolean keepsInput(int i) {
-        return false;
-    }
-
     /** Floats of {@link Frame#scratch} this step needs. */
     int scratchSize() {
         return 0;

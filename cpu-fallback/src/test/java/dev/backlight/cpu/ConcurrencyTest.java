@@ -97,7 +97,51 @@ class ConcurrencyTest {
                     }
                 }
             }
-            assertEquals(4, pool.compiled(), "16 contending threads make the pool compile all 4 models");
+        }
+    }
+
+    /** Four calls that are inside the pool at the same time hold four models: the pool compiles all of them. */
+    @Test
+    void fourSimultaneousCallsMakeThePoolCompileFourModels() throws Exception {
+        AttributionMethod guided = AttributionMethods.byId("guided-backprop");
+        CyclicBarrier allInside = new CyclicBarrier(4);
+        AttributionMethod waitsForTheOthers = new AttributionMethod() {
+            @Override
+            public String id() {
+                return "test-waits-for-four";
+            }
+
+            @Override
+            public String description() {
+                return "guided backprop, once four calls hold a model each";
+            }
+
+            @Override
+            public dev.backlight.api.rule.ReluRule rule() {
+                return guided.rule();
+            }
+
+            @Override
+            public Attribution attribute(CompiledModel model, Tensor input, Target target) {
+                try {
+                    allInside.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError("four calls were never inside the pool together", e);
+                }
+                return guided.attribute(model, input, target);
+            }
+        };
+        try (CpuBackend backend = new CpuBackend(2);
+             ModelPool pool = new ModelPool(backend, GRAPH, WEIGHTS, CompileOptions.defaults(), 4)) {
+            List<Future<Attribution>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Tensor x = Numerics.gaussian(Shape.of(1, 3, 32, 32), 2000 + i);
+                results.add(threads.submit(() -> pool.attribute(waitsForTheOthers, x, Target.top1())));
+            }
+            for (Future<Attribution> f : results) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(4, pool.compiled(), "four calls holding a model each");
         }
     }
 
