@@ -197,7 +197,7 @@ final class CudaModel implements CompiledModel {
     public Tensor activation(String node) {
         guard.enter("activation");
         try {
-            PlanValue v = observed(node);
+            observed(node);
             if (!forwardDone) {
                 throw new IllegalStateException("no forward pass has run");
             }
