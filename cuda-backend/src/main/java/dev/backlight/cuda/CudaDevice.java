@@ -42,15 +42,20 @@ final class CudaDevice implements Device {
         this.context = context;
         CudaStatus.driver(cuStreamCreate(stream, 0), "cuStreamCreate");
         boolean cudnnCreated = false;
+        boolean cublasCreated = false;
         try {
             CudaStatus.cudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate");
             cudnnCreated = true;
             CudaStatus.cudnn(JCudnn.cudnnSetStream(cudnn, new cudaStream_t(stream)), "cudnnSetStream");
             CudaStatus.cublas(JCublas2.cublasCreate(cublas), "cublasCreate");
+            cublasCreated = true;
             CudaStatus.cublas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
             int mathMode = context.math() == MathMode.TF32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH;
             CudaStatus.cublas(JCublas2.cublasSetMathMode(cublas, mathMode), "cublasSetMathMode");
         } catch (RuntimeException e) {
+            if (cublasCreated) {
+                JCublas2.cublasDestroy(cublas);
+            }
             if (cudnnCreated) {
                 JCudnn.cudnnDestroy(cudnn);
             }
