@@ -45,12 +45,13 @@ final class VectorGemm implements GemmKernel {
     /**
      * Tasks of at most 128 rows × 20 vectors of columns (packed B: KC × 320 floats = 320 KiB with
      * AVX-512), so a task's B stays in L2 while its rows pass. Packing B costs about a vector load and
-     * store per V elements (~4 flop-equivalents each). On the 2-core VM this was tuned on, a call
-     * on the worker pool took a median 50 to 60 µs longer than its work split in two (some 8 Mflop
-     * at this kernel's speed), and each task beyond one per thread another ~10 µs.
+     * store per V elements (~4 flop-equivalents each). Pool costs: 2 Mflop a call, 0.4 Mflop a
+     * task, for the caller-runs pool whose helpers spin between the calls of a pass (the 8 and 1.5
+     * Mflop measured for the older ForkJoin pool kept many mid-sized GEMMs on one thread; lowering
+     * them measured 3 to 8 % faster on DenseNet-201 at batch 1 and 8 on the 2-core Zen 5 VM).
      */
     private static final GemmPartition.Tiling TILING = new GemmPartition.Tiling(4, V, 128, 20 * V,
-            0, 4, 8e6, 1.5e6);
+            0, 4, 2e6, 4e5);
     /** Whether to fuse; if HotSpot cannot tell, yes on AVX2 and up (every such x86 has FMA) and on arm64. */
     private static final boolean FMA = Gemm.hardwareFma(V >= 8 || "aarch64".equals(System.getProperty("os.arch")));
 
@@ -237,16 +238,25 @@ final class VectorGemm implements GemmKernel {
                                  float[] c, int cOff, int ldc, ImageColumns cColumns, int i, int j,
                                  boolean start, float[] bias, float[] tile) {
         Arrays.fill(tile, 0f);
+        // Within one image (every edge tile of a single image) a row of the tile is one run of C.
+        boolean plain = cColumns.contiguous(j, w);
+        int ic = cOff + cColumns.offset(j) + i * ldc;
         for (int r = 0; r < h; r++) {
             if (start) {
                 Arrays.fill(tile, r * NR, r * NR + w, bias == null ? 0f : bias[i + r]);
+            } else if (plain) {
+                System.arraycopy(c, ic + r * ldc, tile, r * NR, w);
             } else {
                 cColumns.load(c, cOff, ldc, i + r, j, w, tile, r * NR);
             }
         }
         tile(rows, (w + V - 1) / V, kc, a, ia, lda, pb, ib, tile, 0, NR);
         for (int r = 0; r < h; r++) {
-            cColumns.store(tile, r * NR, c, cOff, ldc, i + r, j, w);
+            if (plain) {
+                System.arraycopy(tile, r * NR, c, ic + r * ldc, w);
+            } else {
+                cColumns.store(tile, r * NR, c, cOff, ldc, i + r, j, w);
+            }
         }
     }
 
