@@ -46,7 +46,16 @@ final class Gemm {
     /** {@code C[m×n] += A[m×k] · B[k×n]} with B read through {@code b} (an im2col view, say). */
     static void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
                             float[] c, int cOff, int ldc) {
-        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, true, null);
+        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, ImageColumns.single(n), true, null);
+    }
+
+    /**
+     * {@code C[m×n] += A[m×k] · B[k×n]} with C's columns spread over a batch of images as
+     * {@code cColumns} says (B then usually a {@link BatchedMatrix}).
+     */
+    static void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                            float[] c, int cOff, int ldc, ImageColumns cColumns) {
+        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, cColumns, true, null);
     }
 
     /**
@@ -58,18 +67,26 @@ final class Gemm {
      */
     static void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
                          float[] bias, float[] c, int cOff, int ldc) {
+        multiply(workers, m, n, k, a, aOff, lda, b, bias, c, cOff, ldc, ImageColumns.single(n));
+    }
+
+    /** {@code C[m×n] = bias + A[m×k] · B[k×n]} with C's columns spread over a batch of images. */
+    static void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                         float[] bias, float[] c, int cOff, int ldc, ImageColumns cColumns) {
         if (bias != null && bias.length < m) {
             throw new IllegalArgumentException("GEMM bias has " + bias.length + " values for " + m + " rows");
         }
-        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, false, bias);
+        run(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, cColumns, false, bias);
     }
 
     private static void run(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
-                            float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
+                            float[] c, int cOff, int ldc, ImageColumns cColumns, boolean accumulate, float[] bias) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("GEMM sizes must not be negative: m=" + m + ", n=" + n + ", k=" + k);
         }
-        checkMatrix("C", c, cOff, ldc, m, n);
+        if (m >= 0 && n >= 0) {
+            cColumns.checkFits(c, cOff, ldc, m, n);
+        }
         checkMatrix("A", a, aOff, lda, m, k);
         if (k > 0 && n > 0) {
             b.checkFits(k, n);
@@ -80,12 +97,12 @@ final class Gemm {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, bias == null ? 0f : bias[i]);
+                    cColumns.fill(c, cOff, ldc, i, 0, n, bias == null ? 0f : bias[i]);
                 }
             }
             return;
         }
-        KERNEL.multiply(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate, bias);
+        KERNEL.multiply(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, cColumns, accumulate, bias);
     }
 
     /** The kernel in use, for logs and reports: {@code "Vector API, 8 floats/vector, FMA, …"} or scalar. */

@@ -10,12 +10,19 @@ package dev.backlight.cpu;
  * {@code p = 0 … k-1} in increasing order, starting from its value on entry (accumulate) or from
  * its row's bias (overwrite): {@code c = fma(a[i][p], b[p][j], c)} when {@link #fused()},
  * {@code c = c + a[i][p] * b[p][j]} (product rounded to float, then sum) otherwise. Nothing else
- * may depend on where the element falls (register tile, edge, cache block, task) or on how B is
- * stored, so the result is the same for any thread count, any blocking and any {@link RightMatrix}.
+ * may depend on where the element falls (register tile, edge, cache block, task, image of a
+ * batch) or on how B is stored, so the result is the same for any thread count, any blocking and any {@link RightMatrix}.
  */
 interface GemmKernel {
+    /** The product with C's columns placed as {@code cColumns} says (a plain matrix or a batch of images). */
     void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
-                  float[] c, int cOff, int ldc, boolean accumulate, float[] bias);
+                  float[] c, int cOff, int ldc, ImageColumns cColumns, boolean accumulate, float[] bias);
+
+    /** The product on a plain row-major C. */
+    default void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
+                          float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
+        multiply(workers, m, n, k, a, aOff, lda, b, c, cOff, ldc, ImageColumns.single(n), accumulate, bias);
+    }
 
     /** {@code C += A · B} on arrays. */
     default void multiplyAdd(Workers workers, int m, int n, int k, float[] a, int aOff, int lda,

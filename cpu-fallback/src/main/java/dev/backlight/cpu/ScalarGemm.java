@@ -32,9 +32,9 @@ final class ScalarGemm implements GemmKernel {
 
     @Override
     public void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
-                         float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
+                         float[] c, int cOff, int ldc, ImageColumns cColumns, boolean accumulate, float[] bias) {
         GemmPartition part = GemmPartition.of(m, n, k, TILING, workers.threads());
-        part.run(workers, t -> block(a, aOff, lda, b, c, cOff, ldc, accumulate, bias, k,
+        part.run(workers, t -> block(a, aOff, lda, b, c, cOff, ldc, cColumns, accumulate, bias, k,
                 part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t)));
     }
 
@@ -59,7 +59,7 @@ final class ScalarGemm implements GemmKernel {
 
     /** {@code C[i0..i1, j0..j1] (+)= A[i0..i1, :] · B[:, j0..j1]}. */
     private static void block(float[] a, int aOff, int lda, RightMatrix b, float[] c, int cOff, int ldc,
-                              boolean accumulate, float[] bias, int k, int i0, int i1, int j0, int j1) {
+                              ImageColumns cColumns, boolean accumulate, float[] bias, int k, int i0, int i1, int j0, int j1) {
         int w = j1 - j0;
         Scratch s = SCRATCH.get();
         if (s.c.length < w) {
@@ -78,7 +78,7 @@ final class ScalarGemm implements GemmKernel {
             for (int i = i0; i < i1; i++) {
                 int ai = aOff + i * lda + k0;
                 if (accumulate || k0 > 0) {
-                    System.arraycopy(c, cOff + i * ldc + j0, acc, 0, w);
+                    cColumns.load(c, cOff, ldc, i, j0, w, acc, 0);
                 } else {
                     Arrays.fill(acc, 0, w, bias == null ? 0f : bias[i]);
                 }
@@ -108,7 +108,7 @@ final class ScalarGemm implements GemmKernel {
                         acc[j] += x * bp[j];
                     }
                 }
-                System.arraycopy(acc, 0, c, cOff + i * ldc + j0, w);
+                cColumns.store(acc, 0, c, cOff, ldc, i, j0, w);
             }
         }
     }

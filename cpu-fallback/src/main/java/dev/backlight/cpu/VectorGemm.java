@@ -45,12 +45,13 @@ final class VectorGemm implements GemmKernel {
     /**
      * Tasks of at most 128 rows × 20 vectors of columns (packed B: KC × 320 floats = 320 KiB with
      * AVX-512), so a task's B stays in L2 while its rows pass. Packing B costs about a vector load and
-     * store per V elements (~4 flop-equivalents each). On the 2-core VM this was tuned on, a call
-     * on the worker pool took a median 50 to 60 µs longer than its work split in two (some 8 Mflop
-     * at this kernel's speed), and each task beyond one per thread another ~10 µs.
+     * store per V elements (~4 flop-equivalents each). Pool costs: 2 Mflop a call, 0.4 Mflop a
+     * task, for the caller-runs pool whose helpers spin between the calls of a pass (the 8 and 1.5
+     * Mflop measured for the older ForkJoin pool kept many mid-sized GEMMs on one thread; lowering
+     * them measured 3 to 8 % faster on DenseNet-201 at batch 1 and 8 on the 2-core Zen 5 VM).
      */
     private static final GemmPartition.Tiling TILING = new GemmPartition.Tiling(4, V, 128, 20 * V,
-            0, 4, 8e6, 1.5e6);
+            0, 4, 2e6, 4e5);
     /** Whether to fuse; if HotSpot cannot tell, yes on AVX2 and up (every such x86 has FMA) and on arm64. */
     private static final boolean FMA = Gemm.hardwareFma(V >= 8 || "aarch64".equals(System.getProperty("os.arch")));
 
@@ -58,9 +59,9 @@ final class VectorGemm implements GemmKernel {
 
     @Override
     public void multiply(Workers workers, int m, int n, int k, float[] a, int aOff, int lda, RightMatrix b,
-                         float[] c, int cOff, int ldc, boolean accumulate, float[] bias) {
+                         float[] c, int cOff, int ldc, ImageColumns cColumns, boolean accumulate, float[] bias) {
         GemmPartition part = GemmPartition.of(m, n, k, TILING, workers.threads());
-        part.run(workers, t -> block(a, aOff, lda, b, c, cOff, ldc, accumulate, bias, k,
+        part.run(workers, t -> block(a, aOff, lda, b, c, cOff, ldc, cColumns, accumulate, bias, k,
                 part.rowStart(t), part.rowEnd(t), part.colStart(t), part.colEnd(t)));
     }
 
@@ -93,8 +94,10 @@ final class VectorGemm implements GemmKernel {
      * k block), so that overwriting costs no pass of its own.
      */
     private static void block(float[] a, int aOff, int lda, RightMatrix b, float[] c, int cOff, int ldc,
-                              boolean accumulate, float[] bias, int k, int i0, int i1, int j0, int j1) {
-        if (i1 - i0 < 4 && b instanceof DenseMatrix d) {
+                              ImageColumns cColumns, boolean accumulate, float[] bias, int k,
+                              int i0, int i1, int j0, int j1) {
+        if (i1 - i0 < 4 && b instanceof DenseMatrix d && cColumns.contiguous(j0, j1 - j0)) {
+            cOff += cColumns.offset(j0) - j0;
             fewRows(a, aOff, lda, d.array(), d.offset(), d.ld(), c, cOff, ldc, accumulate, bias, k, i0, i1, j0, j1);
             return;
         }
@@ -139,26 +142,27 @@ final class VectorGemm implements GemmKernel {
                 int j = j0 + q * NR;
                 int w = Math.min(NR, j1 - j);
                 int ib = q * kc * NR;
+                // A panel inside one image is a plain strip of C; one across images goes through cTile.
+                boolean inPlace = w % V == 0 && cColumns.contiguous(j, w);
+                int cj = cOff + cColumns.offset(j);
                 int i = i0;
                 for (int t = 0; t < tiles6 + tiles4; t++) {
                     int h = t < tiles6 ? MR : 4;
                     int ia = aOff + i * lda + k0;
-                    int ic = cOff + i * ldc + j;
-                    if (start) {
-                        setRows(c, ic, ldc, h, w, bias, i);
-                    }
-                    if (w % V == 0) {
+                    if (inPlace) {
+                        int ic = cj + i * ldc;
+                        if (start) {
+                            setRows(c, ic, ldc, h, w, bias, i);
+                        }
                         tile(h, w / V, kc, a, ia, lda, pb, ib, c, ic, ldc);
                     } else {
-                        edgeTile(h, h, w, kc, a, ia, lda, pb, ib, c, ic, ldc, s.cTile);
+                        edgeTile(h, h, w, kc, a, ia, lda, pb, ib, c, cOff, ldc, cColumns, i, j, start, bias, s.cTile);
                     }
                     i += h;
                 }
                 if (tailRows > 0) {
-                    if (start) {
-                        setRows(c, cOff + tailStart * ldc + j, ldc, tailRows, w, bias, tailStart);
-                    }
-                    edgeTile(4, tailRows, w, kc, s.aTail, 0, kc, pb, ib, c, cOff + tailStart * ldc + j, ldc, s.cTile);
+                    edgeTile(4, tailRows, w, kc, s.aTail, 0, kc, pb, ib, c, cOff, ldc, cColumns, tailStart, j,
+                            start, bias, s.cTile);
                 }
             }
         }
@@ -225,18 +229,34 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * A tile of h ≤ rows rows and w ≤ NR columns, computed by the rows-row kernel on a zero-padded
-     * copy of C (the kernel's rows of A past h must be readable; their results are dropped).
+     * The tile of h ≤ rows rows (from row i) and w ≤ NR columns (from column j) of C, computed by
+     * the rows-row kernel on a zero-padded copy of it: for the edges of C (the kernel's rows of A
+     * past h must be readable; their results are dropped) and for tiles whose columns span two
+     * images. With {@code start} the copy starts from the rows' bias instead of C.
      */
     private static void edgeTile(int rows, int h, int w, int kc, float[] a, int ia, int lda, float[] pb, int ib,
-                                 float[] c, int ic, int ldc, float[] tile) {
+                                 float[] c, int cOff, int ldc, ImageColumns cColumns, int i, int j,
+                                 boolean start, float[] bias, float[] tile) {
         Arrays.fill(tile, 0f);
+        // Within one image (every edge tile of a single image) a row of the tile is one run of C.
+        boolean plain = cColumns.contiguous(j, w);
+        int ic = cOff + cColumns.offset(j) + i * ldc;
         for (int r = 0; r < h; r++) {
-            System.arraycopy(c, ic + r * ldc, tile, r * NR, w);
+            if (start) {
+                Arrays.fill(tile, r * NR, r * NR + w, bias == null ? 0f : bias[i + r]);
+            } else if (plain) {
+                System.arraycopy(c, ic + r * ldc, tile, r * NR, w);
+            } else {
+                cColumns.load(c, cOff, ldc, i + r, j, w, tile, r * NR);
+            }
         }
         tile(rows, (w + V - 1) / V, kc, a, ia, lda, pb, ib, tile, 0, NR);
         for (int r = 0; r < h; r++) {
-            System.arraycopy(tile, r * NR, c, ic + r * ldc, w);
+            if (plain) {
+                System.arraycopy(tile, r * NR, c, ic + r * ldc, w);
+            } else {
+                cColumns.store(tile, r * NR, c, cOff, ldc, i + r, j, w);
+            }
         }
     }
 

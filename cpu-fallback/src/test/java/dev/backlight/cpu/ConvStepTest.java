@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -94,6 +95,80 @@ class ConvStepTest {
             }
             check("forward", f.data[1], y, yMag, new float[y.length], cin * kh * kw);
             check("backward-data", f.grad[0], dx, dxMag, dx0, cout * kh * kw);
+        }
+    }
+
+    static Stream<Arguments> shapesAndBatches() {
+        return shapes().flatMap(s -> Stream.of(1, 3, 8).map(batch -> Arguments.of(s, batch)));
+    }
+
+    /**
+     * A batch (one GEMM over all images where {@link ConvStep#batched} says so) gives the bits of
+     * each image run alone, forward and backward-data, with the values at a channel offset inside
+     * wider buffers (as in a dense block) whose other channels must stay untouched.
+     */
+    @ParameterizedTest(name = "{0} batch {1}")
+    @MethodSource("shapesAndBatches")
+    void aBatchGivesTheBitsOfEachImageAlone(int[] s, int batch) {
+        int cin = s[0], h = s[1], w = s[2], cout = s[3], kh = s[4], kw = s[5], stride = s[6], pad = s[7];
+        int oh = (h + 2 * pad - kh) / stride + 1;
+        int ow = (w + 2 * pad - kw) / stride + 1;
+        SplittableRandom rnd = new SplittableRandom(31L * Arrays.hashCode(s) + batch);
+        float[] weight = gaussian(rnd, cout * cin * kh * kw);
+        float[] bias = gaussian(rnd, cout);
+        Value in = new Value(0, "x", cin, h, w);
+        Value out = new Value(1, "y", cout, oh, ow);
+        in.dataBuffer = 0;
+        in.gradBuffer = 0;
+        in.channelOffset = 2;
+        in.imageStride = (cin + 3) * in.plane;
+        out.dataBuffer = 1;
+        out.gradBuffer = 1;
+        out.channelOffset = 1;
+        out.imageStride = (cout + 2) * out.plane;
+        ConvStep step = new ConvStep("conv", in, out, kh, kw, stride, pad, weight, bias);
+        int[] sizes = {in.imageStride, out.imageStride};
+        float[] x = gaussian(rnd, batch * in.imageStride);
+        float[] y0 = gaussian(rnd, batch * out.imageStride);
+        float[] dy = gaussian(rnd, batch * out.imageStride);
+        float[] dx0 = gaussian(rnd, batch * in.imageStride);
+        try (Workers workers = new Workers(2)) {
+            Frame all = new Frame(batch, workers, sizes, sizes, new int[0], step.scratchSize());
+            run(step, all, x, y0, dy, dx0, 0);
+            Frame one = new Frame(1, workers, sizes, sizes, new int[0], step.scratchSize());
+            for (int i = 0; i < batch; i++) {
+                run(step, one, x, y0, dy, dx0, i);
+                assertBitsEqual(one.data[1], 0, all.data[1], i * out.imageStride, out.imageStride, "forward, image " + i);
+                assertBitsEqual(one.grad[0], 0, all.grad[0], i * in.imageStride, in.imageStride, "backward-data, image " + i);
+            }
+            // The channels outside the values were left alone.
+            for (int i = 0; i < batch; i++) {
+                assertBitsEqual(y0, i * out.imageStride, all.data[1], i * out.imageStride, out.plane, "y before channel 1");
+                int after = (1 + cout) * out.plane;
+                assertBitsEqual(y0, i * out.imageStride + after, all.data[1], i * out.imageStride + after, out.plane,
+                        "y after its channels");
+            }
+            assertTrue(!Arrays.equals(all.grad[0], dx0), "dx was not written");
+        }
+    }
+
+    /** Runs forward then backward on images {@code first .. first + f.batch} of the given arrays. */
+    private static void run(ConvStep step, Frame f, float[] x, float[] y0, float[] dy, float[] dx0, int first) {
+        int xs = f.data[0].length;
+        int ys = f.data[1].length;
+        System.arraycopy(x, first * xs, f.data[0], 0, xs);
+        System.arraycopy(y0, first * ys, f.data[1], 0, ys);
+        System.arraycopy(dy, first * ys, f.grad[1], 0, ys);
+        System.arraycopy(dx0, first * xs, f.grad[0], 0, xs);
+        step.forward(f);
+        step.backward(f, BuiltinRule.GUIDED);
+    }
+
+    private static void assertBitsEqual(float[] want, int wantOff, float[] got, int gotOff, int len, String what) {
+        for (int e = 0; e < len; e++) {
+            if (Float.floatToRawIntBits(want[wantOff + e]) != Float.floatToRawIntBits(got[gotOff + e])) {
+                fail(what + ": element " + e + " is " + got[gotOff + e] + ", expected " + want[wantOff + e]);
+            }
         }
     }
 
