@@ -46,7 +46,7 @@ final class ScalarGemm implements GemmKernel {
     @Override
     public String description() {
         // Measured on DenseNet-201's shapes on Zen 5: ~40 GFLOP/s per core here, ~150 with the Vector API.
-        return "scalar Java (add --add-modules " + Gemm.VECTOR_MODULE + " for the Vector API kernel, ~4x faster)";
+        return "scalar Java (add --add-modules " + Gemm.VECTOR_MODULE + " for the Vector API kernel, ~3x faster)";
     }
 
     /** Per-thread copies, grown on demand and kept for later calls (some 130 KiB). */
