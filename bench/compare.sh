@@ -7,7 +7,8 @@
 #
 # Needs: the project built (mvn -B -q install -DskipTests), and PyTorch for /usr/bin/python3
 # (Debian: apt-get install --no-install-recommends python3-torch python3-torchvision).
-# Keep the machine otherwise idle: OpenMP spins and timings collapse when cores are shared.
+# Keep the machine otherwise idle: OpenMP spins and timings collapse when cores are shared. On a VM
+# whose speed drifts, run it several times and compare ratios, not times (docs/PERFORMANCE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-$(nproc)}
@@ -16,7 +17,8 @@ OUT=${OUT:-bench-results}
 ANCHOR=${ANCHOR:-../shared/anchors/torch_saliency_baseline.py}
 mkdir -p "$OUT"
 echo "== Backlight (JMH, threads=$THREADS, batches $BATCHES)"
-java -jar bench/target/benchmarks.jar CpuDenseNetBenchmark -p batch="$BATCHES" -p threads="$THREADS" \
+# 10 warm-up invocations: the Vector API path needs a few seconds of C2 compilation before it is steady.
+java -jar bench/target/benchmarks.jar CpuDenseNetBenchmark -p batch="$BATCHES" -p threads="$THREADS" -wi 10 -i 8 -f 1 \
      -rf json -rff "$OUT/backlight.json"
 echo "== PyTorch (OMP_NUM_THREADS=$THREADS)"
 OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS /usr/bin/python3 "$ANCHOR" --device cpu --batches "$BATCHES" \
