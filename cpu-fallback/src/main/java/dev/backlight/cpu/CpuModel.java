@@ -49,11 +49,11 @@ final class CpuModel implements CompiledModel {
 
     @Override
     public Tensor forward(Tensor input) {
-        enter("forward");
+        guard.enter("forward");
         try {
             return runForward(input);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -87,11 +87,11 @@ final class CpuModel implements CompiledModel {
 
     @Override
     public Tensor backward(Tensor seed, ReluRule rule) {
-        enter("backward");
+        guard.enter("backward");
         try {
             return runBackward(seed, rule);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -130,7 +130,7 @@ final class CpuModel implements CompiledModel {
 
     @Override
     public Tensor activation(String node) {
-        enter("activation");
+        guard.enter("activation");
         try {
             Value v = observed(node);
             if (!forwardDone) {
@@ -138,13 +138,13 @@ final class CpuModel implements CompiledModel {
             }
             return copyOut(frame.data(v), v, shapeOf(node));
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
     @Override
     public Tensor gradient(String node) {
-        enter("gradient");
+        guard.enter("gradient");
         try {
             Value v = observed(node);
             if (!backwardDone) {
@@ -152,7 +152,7 @@ final class CpuModel implements CompiledModel {
             }
             return copyOut(frame.grad(v), v, shapeOf(node));
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -186,14 +186,6 @@ final class CpuModel implements CompiledModel {
 
     private static int[] toArray(java.util.List<Integer> list) {
         return list.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private void enter(String operation) {
-        guard.enter(operation);
-    }
-
-    private void exit() {
-        guard.exit();
     }
 
     @Override

@@ -156,27 +156,7 @@ class ConcurrencyTest {
         Tensor seed = Numerics.gaussian(Shape.of(2, 12), 6);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ReluRule blockingGuided = new ReluRule() {
-            private final AtomicBoolean first = new AtomicBoolean(true);
-
-            @Override
-            public String id() {
-                return "blocking-guided";
-            }
-
-            @Override
-            public float backward(float in, float dy) {
-                if (first.getAndSet(false)) {
-                    inside.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return BuiltinRule.GUIDED.backward(in, dy);
-            }
-        };
+        ReluRule blockingGuided = new BlockingGuidedRule("blocking-guided", inside, release);
         float[] undisturbed;
         try (CpuBackend backend = new CpuBackend(1); CompiledModel m = backend.compile(GRAPH, WEIGHTS)) {
             m.forward(x);
@@ -279,27 +259,8 @@ class ConcurrencyTest {
     void closingAModelWhileAnotherThreadUsesItLetsThatCallFinish() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AttributionMethod blocking = new ReluRuleMethod("blocking", "guided, blocking once", new ReluRule() {
-            private final AtomicBoolean first = new AtomicBoolean(true);
-
-            @Override
-            public String id() {
-                return "blocking";
-            }
-
-            @Override
-            public float backward(float in, float dy) {
-                if (first.getAndSet(false)) {
-                    inside.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return BuiltinRule.GUIDED.backward(in, dy);
-            }
-        });
+        AttributionMethod blocking = new ReluRuleMethod("blocking", "guided, blocking once",
+                new BlockingGuidedRule("blocking", inside, release));
         Tensor x = Numerics.gaussian(Shape.of(1, 3, 32, 32), 13);
         try (CpuBackend backend = new CpuBackend(1)) {
             CompiledModel model = backend.compile(GRAPH, WEIGHTS);
@@ -312,6 +273,41 @@ class ConcurrencyTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.forward(x));
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
             model.close(); // idempotent
+        }
+    }
+
+    /**
+     * The Guided rule, except that its first call signals {@code inside} and waits for
+     * {@code release}: a call on the model is then certainly in flight while the test acts.
+     */
+    private static final class BlockingGuidedRule implements ReluRule {
+        private final String id;
+        private final CountDownLatch inside;
+        private final CountDownLatch release;
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        BlockingGuidedRule(String id, CountDownLatch inside, CountDownLatch release) {
+            this.id = id;
+            this.inside = inside;
+            this.release = release;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public float backward(float in, float dy) {
+            if (first.getAndSet(false)) {
+                inside.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return BuiltinRule.GUIDED.backward(in, dy);
         }
     }
 }

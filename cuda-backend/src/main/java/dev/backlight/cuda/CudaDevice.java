@@ -36,6 +36,8 @@ final class CudaDevice implements Device {
     private final cudnnHandle cudnn = new cudnnHandle();
     private final cublasHandle cublas = new cublasHandle();
     private final CudnnConvolutions convolutions;
+    /** Kernels whose argument kinds were checked against {@link #KERNEL_SIGNATURES}. */
+    private final java.util.Set<String> checkedKernels = new java.util.HashSet<>();
     private boolean closed;
 
     CudaDevice(CudaContext context) {
@@ -283,14 +285,20 @@ final class CudaDevice implements Device {
     }
 
     private void launch(String kernel, long elements, KernelArg... arguments) {
-        StringBuilder kinds = new StringBuilder();
         Pointer[] values = new Pointer[arguments.length];
         for (int i = 0; i < arguments.length; i++) {
-            kinds.append(arguments[i].kind());
             values[i] = arguments[i].value();
         }
-        if (!kinds.toString().equals(KERNEL_SIGNATURES.get(kernel))) {
-            throw new IllegalStateException("kernel " + kernel + " takes (" + KERNEL_SIGNATURES.get(kernel) + ") but was given (" + kinds + ")");
+        // Each kernel is launched from one place, so checking its first launch checks them all.
+        if (checkedKernels.add(kernel)) {
+            StringBuilder kinds = new StringBuilder();
+            for (KernelArg a : arguments) {
+                kinds.append(a.kind());
+            }
+            if (!kinds.toString().equals(KERNEL_SIGNATURES.get(kernel))) {
+                checkedKernels.remove(kernel);
+                throw new IllegalStateException("kernel " + kernel + " takes (" + KERNEL_SIGNATURES.get(kernel) + ") but was given (" + kinds + ")");
+            }
         }
         if (elements == 0) {
             return;
