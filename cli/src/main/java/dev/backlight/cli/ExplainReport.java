@@ -1,10 +1,11 @@
 package dev.backlight.cli;
 
+import dev.backlight.densenet.imagenet.Prediction;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.backlight.api.BacklightException;
-import dev.backlight.api.io.AtomicFiles;
+import dev.backlight.api.internal.io.AtomicFiles;
 import dev.backlight.api.method.Attribution;
 import dev.backlight.densenet.imagenet.ImageNetLabels;
 import java.io.ByteArrayOutputStream;

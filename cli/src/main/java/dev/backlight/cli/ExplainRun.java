@@ -5,7 +5,7 @@ import dev.backlight.api.Weights;
 import dev.backlight.api.backend.Backend;
 import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.CompileOptions;
-import dev.backlight.api.io.AtomicFiles;
+import dev.backlight.api.internal.io.AtomicFiles;
 import dev.backlight.densenet.DenseNet;
 import dev.backlight.densenet.imagenet.ImageNetLabels;
 import dev.backlight.densenet.imagenet.ImageNetPreprocessor;

@@ -1,5 +1,6 @@
 package dev.backlight.cli;
 
+import dev.backlight.densenet.imagenet.Prediction;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.method.Attribution;

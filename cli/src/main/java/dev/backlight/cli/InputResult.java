@@ -1,5 +1,6 @@
 package dev.backlight.cli;
 
+import dev.backlight.densenet.imagenet.Prediction;
 import dev.backlight.api.method.Attribution;
 import java.util.List;
 

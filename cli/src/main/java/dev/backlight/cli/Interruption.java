@@ -1,6 +1,6 @@
 package dev.backlight.cli;
 
-import dev.backlight.api.io.AtomicFiles;
+import dev.backlight.api.internal.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

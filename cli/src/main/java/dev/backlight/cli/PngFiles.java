@@ -1,7 +1,7 @@
 package dev.backlight.cli;
 
 import dev.backlight.api.BacklightException;
-import dev.backlight.api.io.AtomicFiles;
+import dev.backlight.api.internal.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

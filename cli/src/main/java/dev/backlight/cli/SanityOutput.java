@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.backlight.api.BacklightException;
 import dev.backlight.api.Tensor;
-import dev.backlight.api.io.AtomicFiles;
+import dev.backlight.api.internal.io.AtomicFiles;
 import dev.backlight.densenet.sanity.MapSimilarity;
 import dev.backlight.densenet.sanity.RandomizationStep;
 import dev.backlight.densenet.sanity.SanityReport;

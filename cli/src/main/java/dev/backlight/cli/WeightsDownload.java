@@ -1,7 +1,7 @@
 package dev.backlight.cli;
 
 import dev.backlight.api.BacklightException;
-import dev.backlight.api.io.AtomicFiles;
+import dev.backlight.api.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.backlight.cpu;
 
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
-import dev.backlight.api.backend.CallGuard;
+import dev.backlight.api.internal.CallGuard;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.rule.ReluRule;

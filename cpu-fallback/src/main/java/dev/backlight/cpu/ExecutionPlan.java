@@ -2,9 +2,9 @@ package dev.backlight.cpu;
 
 import dev.backlight.api.Weights;
 import dev.backlight.api.graph.Graph;
-import dev.backlight.api.plan.GraphPlan;
-import dev.backlight.api.plan.PlanStep;
-import dev.backlight.api.plan.PlanValue;
+import dev.backlight.api.internal.plan.GraphPlan;
+import dev.backlight.api.internal.plan.PlanStep;
+import dev.backlight.api.internal.plan.PlanValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.backend.DeviceMemoryReporter;
 import dev.backlight.api.graph.Graph;
-import dev.backlight.api.plan.GraphPlan;
+import dev.backlight.api.internal.plan.GraphPlan;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;

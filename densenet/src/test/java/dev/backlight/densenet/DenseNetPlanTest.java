@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.graph.Op;
-import dev.backlight.api.plan.GraphPlan;
-import dev.backlight.api.plan.PlanStep;
-import dev.backlight.api.plan.PlanValue;
+import dev.backlight.api.internal.plan.GraphPlan;
+import dev.backlight.api.internal.plan.PlanStep;
+import dev.backlight.api.internal.plan.PlanValue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

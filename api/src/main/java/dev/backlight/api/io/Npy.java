@@ -4,6 +4,8 @@ import dev.backlight.api.BacklightException;
 import dev.backlight.api.InputFormatException;
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
+import dev.backlight.api.internal.io.AtomicFiles;
+import dev.backlight.api.internal.io.LittleEndianFloats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

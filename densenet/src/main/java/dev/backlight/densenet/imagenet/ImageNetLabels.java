@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code crane bird} (134) / {@code crane} (517) and {@code maillot tank suit} (639) / {@code
  * maillot} (638). Immutable and safe to share between threads.
  */
-public final class ImageNetLabels {
+public final class ImageNetLabels implements ClassLabels {
     /** Number of ImageNet-1k classes. */
     public static final int CLASS_COUNT = 1000;
 
@@ -53,6 +53,7 @@ public final class ImageNetLabels {
      *
      * @throws IllegalArgumentException if {@code index} is outside {@code [0, size())}
      */
+    @Override
     public String name(int index) {
         if (index < 0 || index >= names.size()) {
             throw new IllegalArgumentException(
@@ -62,6 +63,7 @@ public final class ImageNetLabels {
     }
 
     /** The number of classes (1000). */
+    @Override
     public int size() {
         return names.size();
     }

@@ -1,4 +1,4 @@
-package dev.backlight.api.plan;
+package dev.backlight.api.internal.plan;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package dev.backlight.api.plan;
+package dev.backlight.api.internal.plan;
 
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;

@@ -1,4 +1,4 @@
-package dev.backlight.api.plan;
+package dev.backlight.api.internal.plan;
 
 /**
  * A value of a {@link GraphPlan} (a node's output) and where it lives: the buffer that holds it

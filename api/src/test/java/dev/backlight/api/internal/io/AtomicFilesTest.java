@@ -1,4 +1,4 @@
-package dev.backlight.api.io;
+package dev.backlight.api.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

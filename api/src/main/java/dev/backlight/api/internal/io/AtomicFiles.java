@@ -1,4 +1,4 @@
-package dev.backlight.api.io;
+package dev.backlight.api.internal.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

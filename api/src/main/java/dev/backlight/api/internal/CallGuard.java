@@ -1,4 +1,4 @@
-package dev.backlight.api.backend;
+package dev.backlight.api.internal;
 
 import java.util.concurrent.atomic.AtomicReference;
 

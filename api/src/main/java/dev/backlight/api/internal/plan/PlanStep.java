@@ -1,4 +1,4 @@
-package dev.backlight.api.plan;
+package dev.backlight.api.internal.plan;
 
 /**
  * One step of a {@link GraphPlan}: a graph node, or a batch norm fused with its ReLU, with the

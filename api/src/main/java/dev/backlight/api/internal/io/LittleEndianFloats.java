@@ -1,4 +1,4 @@
-package dev.backlight.api.io;
+package dev.backlight.api.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +13,7 @@ import java.nio.channels.WritableByteChannel;
  */
 public final class LittleEndianFloats {
     /** Bytes staged per channel write: large enough to amortise the call, small enough to ignore. */
-    static final int CHUNK_BYTES = 1 << 20;
+    public static final int CHUNK_BYTES = 1 << 20;
 
     private LittleEndianFloats() {}
 
