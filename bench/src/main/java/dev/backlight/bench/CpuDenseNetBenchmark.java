@@ -65,7 +65,7 @@ public class CpuDenseNetBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Graph graph = DenseNet.build(DenseNetConfig.DENSENET201, 224, 224);
-        engine = Backends.select(backend).create(new BackendOptions(threads));
+        engine = Backends.select(backend).create(BackendOptions.builder().threads(threads).build());
         model = engine.compile(graph, RandomWeights.generate(graph, 1));
         attribution = AttributionMethods.byId(method);
         SplittableRandom rnd = new SplittableRandom(2);

@@ -8,6 +8,7 @@ import dev.backlight.api.backend.Backend;
 import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.BackendProvider;
 import dev.backlight.api.backend.BackendSelection;
+import dev.backlight.api.backend.Precision;
 import dev.backlight.api.backend.Backends;
 import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.CompiledModel;
@@ -139,17 +140,16 @@ public final class BenchCommand implements Callable<Integer> {
         AttributionMethod attribution = method(graph);
         prepareOutput(json, "--json");
         prepareOutput(plot, "--plot");
-        BackendSelection selection = Backends.select(backend, attribution.rule());
+        BackendSelection selection = Backends.select(backend, attribution.rules());
         if (precision.equals(TF32)) {
             if (!selection.chosen().name().equals("cuda")) {
                 throw usage("--precision tf32 runs on the cuda backend only, and the selected backend is '"
                         + selection.chosen().name() + "'; give --backend cuda on a GPU machine, or --precision fp32");
             }
-            System.setProperty("backlight.cuda.math", TF32); // read by the CUDA provider when it creates the backend
         }
         Weights loaded = source.load(graph);
         PrintWriter err = spec.commandLine().getErr();
-        BackendOptions options = new BackendOptions(threads);
+        BackendOptions options = BackendOptions.builder().threads(threads).precision(Precision.byId(precision)).build();
         List<BenchResult> results = new ArrayList<>();
         try (Backend engine = selection.create(options)) {
             DeviceMemoryMeter device = DeviceMemoryMeter.of(engine);

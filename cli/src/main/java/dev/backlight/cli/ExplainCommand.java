@@ -161,7 +161,7 @@ public final class ExplainCommand implements Callable<Integer> {
         InputExpander.Expansion expansion = InputExpander.expand(inputs);
         List<Batch.Planned> planned = plan(expansion.inputs(), attributionMethod.id(), classes.perImage(), renders);
         OutputDirectory.check(out);
-        BackendSelection selection = Backends.select(backend, attributionMethod.rule());
+        BackendSelection selection = Backends.select(backend, attributionMethod.rules());
         if (weightsSource instanceof WeightsSource.Pretrained p) {
             weightsSource = new WeightsSource.Pretrained(p.weights(), new WeightsDownload(progress, spec.commandLine().getErr()));
         }

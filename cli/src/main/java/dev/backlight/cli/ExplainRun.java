@@ -158,7 +158,7 @@ final class ExplainRun {
                 ? new ContactSheet(plan.out(), plan.weights().warning().isPresent() ? WeightsSource.RANDOM_BANNER : null)
                 : null;
         List<InputFailure> failures;
-        try (Backend engine = plan.backend().create(new BackendOptions(plan.threads()));
+        try (Backend engine = plan.backend().create(BackendOptions.builder().threads(plan.threads()).build());
              ModelCache models = new ModelCache(engine, plan.config(), weights,
                      new CompileOptions(plan.method().observedNodes()));
              Progress progress = Progress.start(plan.run().progress(), "explain", todo.size(), "files", 1, err)) {

@@ -74,8 +74,8 @@ public final class InfoCommand implements Callable<Integer> {
         out.println();
         out.println("attribution methods:");
         for (Map.Entry<String, AttributionMethod> m : AttributionMethods.all().entrySet()) {
-            out.println(String.format(Locale.ROOT, "  %-20s rule %-10s %s", m.getKey(), m.getValue().rule().id(),
-                    m.getValue().description()));
+            String rules = String.join("+", m.getValue().rules().stream().map(r -> r.id()).toList());
+            out.println(String.format(Locale.ROOT, "  %-20s rule %-16s %s", m.getKey(), rules, m.getValue().description()));
         }
         out.println("ReLU rules: " + String.join(", ", ReluRules.ids()));
         out.flush();

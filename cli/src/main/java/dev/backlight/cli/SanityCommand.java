@@ -105,7 +105,7 @@ public final class SanityCommand implements Callable<Integer> {
         OutputDirectory.check(out);
         List<BackendSelection> selections = new ArrayList<>();
         for (AttributionMethod m : toCheck) {
-            selections.add(Backends.select(backend, m.rule()));
+            selections.add(Backends.select(backend, m.rules()));
         }
         InputFile in = new InputLoader(ImageNetPreprocessor.standard()).load(input);
         int[] dims = in.pixels().shape().dims();
@@ -121,7 +121,7 @@ public final class SanityCommand implements Callable<Integer> {
         List<SanityReport> reports = new ArrayList<>();
         for (int i = 0; i < toCheck.size(); i++) {
             AttributionMethod m = toCheck.get(i);
-            try (Backend engine = selections.get(i).create(new BackendOptions(threads))) {
+            try (Backend engine = selections.get(i).create(BackendOptions.builder().threads(threads).build())) {
                 reports.add(ModelRandomization.run(engine, graph, loaded, m, in.pixels(), Target.top1(), layers, randomization,
                         randomizationSeed, step -> {
                             err.printf("%s: %s%n", m.id(), step < 0 ? "original model" : "randomizing " + new ArrayList<>(layers.keySet()).get(step));

@@ -1,5 +1,6 @@
 package dev.backlight.cpu;
 
+import dev.backlight.api.rule.BuiltinRule;
 import dev.backlight.api.rule.ReluRule;
 
 /**
@@ -15,11 +16,17 @@ final class BatchNormReluStep extends Step {
     private final float[] shift;
     private final boolean relu;
 
-    BatchNormReluStep(String name, Value input, Value output, float[] scale, float[] shift, boolean relu) {
+    /** The ReLU's node name and its index among the graph's ReLUs (for custom rules). */
+    private final String reluNode;
+    private final int reluIndex;
+
+    BatchNormReluStep(String name, Value input, Value output, float[] scale, float[] shift, boolean relu, int reluIndex) {
         super(name, new Value[] {input}, output);
         this.scale = scale;
         this.shift = shift;
         this.relu = relu;
+        this.reluNode = name.substring(name.lastIndexOf('+') + 1);
+        this.reluIndex = reluIndex;
     }
 
     @Override
@@ -46,6 +53,11 @@ final class BatchNormReluStep extends Step {
         float[] dy = f.grad(output);
         float[] dx = f.grad(in);
         int plane = in.plane;
+        if (relu && !(rule instanceof BuiltinRule)) {
+            ReluBackward.customLayer(rule, reluNode, reluIndex, f, in, output, scale, shift);
+            return;
+        }
+        BuiltinRule builtin = relu ? (BuiltinRule) rule : null;
         f.workers.run(f.batch * in.channels, in.plane, t -> {
             int i = t / in.channels;
             int c = t % in.channels;
@@ -53,7 +65,7 @@ final class BatchNormReluStep extends Step {
             int yo = output.offset(i) + c * plane;
             float a = scale[c];
             if (relu) {
-                ReluBackward.addScaled(rule, a, shift[c], x, xo, dy, yo, dx, xo, plane);
+                ReluBackward.addScaled(builtin, a, shift[c], x, xo, dy, yo, dx, xo, plane);
             } else {
                 Elementwise.KERNEL.scale(a, dy, yo, dx, xo, plane);
             }

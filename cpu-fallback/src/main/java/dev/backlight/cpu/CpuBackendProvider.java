@@ -1,9 +1,11 @@
 package dev.backlight.cpu;
 
+import dev.backlight.api.BackendUnavailableException;
 import dev.backlight.api.backend.Availability;
 import dev.backlight.api.backend.Backend;
 import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.BackendProvider;
+import dev.backlight.api.backend.Precision;
 import dev.backlight.api.rule.ReluRule;
 
 /**
@@ -37,6 +39,10 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendOptions options) {
+        if (options.precision() != Precision.FP32) {
+            throw new BackendUnavailableException("the cpu backend computes in fp32 only, and " + options.precision().id()
+                    + " was asked for; ask for fp32, or for a backend that has " + options.precision().id() + " (cuda)");
+        }
         return new CpuBackend(options.effectiveThreads());
     }
 }

@@ -3,10 +3,10 @@ package dev.backlight.cpu;
 import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.internal.CallGuard;
+import dev.backlight.api.internal.ModelChecks;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.rule.ReluRule;
-import java.util.Objects;
 
 /**
  * A graph compiled for the CPU backend; see {@link CompiledModel} for the contract.
@@ -58,14 +58,7 @@ final class CpuModel implements CompiledModel {
     }
 
     private Tensor runForward(Tensor input) {
-        Objects.requireNonNull(input, "input");
-        Shape s = input.shape();
-        Shape expected = plan.graph.inputShape();
-        if (s.rank() != expected.rank() + 1 || !s.withBatch(1).equals(prepend(1, expected)) || s.dim(0) < 1) {
-            throw new IllegalArgumentException("input of shape " + s + " does not fit graph " + plan.graph.name()
-                    + ", which takes [N, " + expected.toString().substring(1) + " with N >= 1");
-        }
-        int batch = s.dim(0);
+        int batch = ModelChecks.requireInput(plan.graph, input);
         forwardDone = false;
         backwardDone = false;
         if (frame == null || frame.batch != batch) {
@@ -96,15 +89,7 @@ final class CpuModel implements CompiledModel {
     }
 
     private Tensor runBackward(Tensor seed, ReluRule rule) {
-        Objects.requireNonNull(seed, "seed");
-        Objects.requireNonNull(rule, "rule");
-        if (!forwardDone) {
-            throw new IllegalStateException("backward needs a forward pass first");
-        }
-        Shape outShape = prepend(frame.batch, plan.graph.outputShape());
-        if (!seed.shape().equals(outShape)) {
-            throw new IllegalArgumentException("seed has shape " + seed.shape() + " but the last forward's output is " + outShape);
-        }
+        ModelChecks.requireSeed(plan.graph, forwardDone, forwardDone ? frame.batch : 0, seed, rule);
         for (int b : plan.groupGradBuffers) {
             java.util.Arrays.fill(frame.grad[b], 0f);
         }
@@ -132,11 +117,9 @@ final class CpuModel implements CompiledModel {
     public Tensor activation(String node) {
         guard.enter("activation");
         try {
-            Value v = observed(node);
-            if (!forwardDone) {
-                throw new IllegalStateException("no forward pass has run");
-            }
-            return copyOut(frame.data(v), v, shapeOf(node));
+            Value v = ModelChecks.requireObserved(plan.observed, node);
+            ModelChecks.requireRun(forwardDone, false);
+            return copyOut(frame.data(v), v, ModelChecks.nodeShape(plan.graph, node));
         } finally {
             guard.exit();
         }
@@ -146,42 +129,21 @@ final class CpuModel implements CompiledModel {
     public Tensor gradient(String node) {
         guard.enter("gradient");
         try {
-            Value v = observed(node);
-            if (!backwardDone) {
-                throw new IllegalStateException("no backward pass has run since the last forward");
-            }
-            return copyOut(frame.grad(v), v, shapeOf(node));
+            Value v = ModelChecks.requireObserved(plan.observed, node);
+            ModelChecks.requireRun(backwardDone, true);
+            return copyOut(frame.grad(v), v, ModelChecks.nodeShape(plan.graph, node));
         } finally {
             guard.exit();
         }
     }
 
-    private Value observed(String node) {
-        Value v = plan.observed.get(node);
-        if (v == null) {
-            throw new IllegalArgumentException("node '" + node + "' was not observed; compile with CompileOptions.observing(\"" + node + "\")");
-        }
-        return v;
-    }
-
-    private Shape shapeOf(String node) {
-        return plan.graph.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().shape();
-    }
-
     private Tensor copyOut(float[] buffer, Value v, Shape perImage) {
-        Shape shape = prepend(frame.batch, perImage);
+        Shape shape = ModelChecks.batched(frame.batch, perImage);
         float[] out = new float[shape.size()];
         for (int i = 0; i < frame.batch; i++) {
             System.arraycopy(buffer, v.offset(i), out, i * v.size(), v.size());
         }
         return Tensor.of(shape, out);
-    }
-
-    private static Shape prepend(int n, Shape s) {
-        int[] dims = new int[s.rank() + 1];
-        dims[0] = n;
-        System.arraycopy(s.dims(), 0, dims, 1, s.rank());
-        return Shape.of(dims);
     }
 
     private static int[] toArray(java.util.List<Integer> list) {

@@ -31,6 +31,8 @@ final class ExecutionPlan {
     /** Observed node name to its value (kept, with a gradient that survives the backward pass). */
     final Map<String, Value> observed = new HashMap<>();
     int scratchSize;
+    /** ReLUs mapped so far, in forward order: the next one's index. */
+    private int reluCount;
 
     ExecutionPlan(Graph graph, Weights weights) {
         this(graph, weights, Set.of());
@@ -83,9 +85,10 @@ final class ExecutionPlan {
             return new ConvStep(c.name(), in, out, c.kernelH(), c.kernelW(), c.stride(), c.padding(), plan.parameter(c.weight()),
                     c.bias() < 0 ? null : plan.parameter(c.bias()));
         } else if (s instanceof PlanStep.BatchNormRelu b) {
-            return new BatchNormReluStep(b.name(), in, out, plan.parameter(b.scale()), plan.parameter(b.shift()), b.relu());
+            return new BatchNormReluStep(b.name(), in, out, plan.parameter(b.scale()), plan.parameter(b.shift()), b.relu(),
+                    b.relu() ? reluCount++ : -1);
         } else if (s instanceof PlanStep.Relu r) {
-            return new ReluStep(r.name(), in, out);
+            return new ReluStep(r.name(), in, out, reluCount++);
         } else if (s instanceof PlanStep.MaxPool p) {
             MaxPoolStep m = new MaxPoolStep(p.name(), in, out, p.kernel(), p.stride(), p.padding());
             indexSizes.add(m.indexSize());

@@ -157,18 +157,18 @@ final class Gemm {
         }
         if (forced.equals("scalar")) {
             GemmKernel kernel = new ScalarGemm();
-            LOG.log(Level.INFO, "CPU GEMM kernel: {0} (chosen by -D{1}=scalar)", kernel.description(), PROPERTY);
+            LOG.log(Level.DEBUG, "CPU GEMM kernel: {0} (chosen by -D{1}=scalar)", kernel.description(), PROPERTY);
             return kernel;
         }
         if (!vectorModulePresent()) {
             // The description says how much faster the flag would make it.
             GemmKernel kernel = new ScalarGemm();
-            LOG.log(forced.isEmpty() ? Level.INFO : Level.WARNING, "CPU GEMM kernel: {0}", kernel.description());
+            LOG.log(forced.isEmpty() ? Level.DEBUG : Level.WARNING, "CPU GEMM kernel: {0}", kernel.description());
             return kernel;
         }
         try {
             GemmKernel kernel = loadVectorKernel();
-            LOG.log(Level.INFO, "CPU GEMM kernel: {0}", kernel.description());
+            LOG.log(Level.DEBUG, "CPU GEMM kernel: {0}", kernel.description());
             return kernel;
         } catch (IllegalStateException e) {
             GemmKernel kernel = new ScalarGemm();

@@ -18,6 +18,7 @@ import dev.backlight.api.method.AttributionMethods;
 import dev.backlight.api.method.Target;
 import dev.backlight.api.rule.BuiltinRule;
 import dev.backlight.api.rule.ReluRule;
+import dev.backlight.api.rule.ReluSite;
 import dev.backlight.densenet.DenseNet;
 import dev.backlight.densenet.DenseNetConfig;
 import dev.backlight.densenet.RandomWeights;
@@ -144,6 +145,7 @@ public abstract class DenseNet201Conformance {
         assertTrue(relus.stream().anyMatch(n -> n.name().equals("features.relu5")), "the final ReLU after norm5 is a node");
         long expectedCalls = relus.stream().mapToLong(n -> n.shape().size()).sum();
         AtomicLong calls = new AtomicLong();
+        java.util.Map<Integer, String> sites = new java.util.concurrent.ConcurrentHashMap<>();
         ReluRule counting = new ReluRule() {
             @Override
             public String id() {
@@ -151,9 +153,10 @@ public abstract class DenseNet201Conformance {
             }
 
             @Override
-            public float backward(float x, float dy) {
-                calls.incrementAndGet();
-                return BuiltinRule.GUIDED.backward(x, dy);
+            public void backward(ReluSite site, float[] x, float[] dy, float[] dx) {
+                calls.addAndGet(site.elements());
+                assertEquals(null, sites.put(site.index(), site.node()), "ReLU site " + site.index() + " is visited once");
+                BuiltinRule.GUIDED.backward(site, x, dy, dx);
             }
         };
         Tensor x = images(1, 8);
@@ -164,6 +167,9 @@ public abstract class DenseNet201Conformance {
         float[] viaCustom = model.backward(s, counting).data();
         float[] builtin = model.backward(s, BuiltinRule.GUIDED).data();
         assertEquals(expectedCalls, calls.get(), "every element of every ReLU site passes through the rule once");
+        for (int i = 0; i < relus.size(); i++) {
+            assertEquals(relus.get(i).name(), sites.get(i), "the rule sees ReLU " + i + " by its node name, in forward order");
+        }
         assertArrayEquals(builtin, viaCustom, "the built-in guided rule and the same rule through the SPI agree");
         float[] vanilla = model.backward(s, BuiltinRule.VANILLA).data();
         assertTrue(Numerics.relativeL2(vanilla, builtin) > 0.1, "guided and vanilla maps must differ");

@@ -242,17 +242,7 @@ public abstract class OpConformance {
 
     @Test
     void customRuleRunsThroughTheSpi() {
-        ReluRule scaled = new ReluRule() {
-            @Override
-            public String id() {
-                return "test-double-positive";
-            }
-
-            @Override
-            public float backward(float x, float dy) {
-                return x > 0.5f ? 2f * dy : 0f;
-            }
-        };
+        ReluRule scaled = ReluRule.pointwise("test-double-positive", (x, dy) -> x > 0.5f ? 2f * dy : 0f);
         Graph graph = TestGraphs.singleOps().get("relu");
         Tensor x = Numerics.gaussian(Shape.of(1, 3, 5, 5), 31);
         Tensor dy = Numerics.gaussian(Shape.of(1, 3, 5, 5), 32);

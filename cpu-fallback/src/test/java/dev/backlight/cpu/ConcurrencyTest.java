@@ -117,8 +117,8 @@ class ConcurrencyTest {
             }
 
             @Override
-            public dev.backlight.api.rule.ReluRule rule() {
-                return guided.rule();
+            public java.util.List<dev.backlight.api.rule.ReluRule> rules() {
+                return guided.rules();
             }
 
             @Override
@@ -195,18 +195,10 @@ class ConcurrencyTest {
         try (CpuBackend backend = new CpuBackend(1); CompiledModel model = backend.compile(GRAPH, WEIGHTS)) {
             Tensor x = Numerics.gaussian(Shape.of(1, 3, 32, 32), 8);
             model.forward(x);
-            ReluRule reentrant = new ReluRule() {
-                @Override
-                public String id() {
-                    return "reentrant";
-                }
-
-                @Override
-                public float backward(float in, float dy) {
-                    model.forward(x);
-                    return dy;
-                }
-            };
+            ReluRule reentrant = ReluRule.pointwise("reentrant", (in, dy) -> {
+                model.forward(x);
+                return dy;
+            });
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> model.backward(Numerics.gaussian(Shape.of(1, 12), 9), reentrant));
             assertTrue(e.getMessage().contains("re-entered"), e.getMessage());
@@ -298,7 +290,7 @@ class ConcurrencyTest {
         }
 
         @Override
-        public float backward(float in, float dy) {
+        public void backward(dev.backlight.api.rule.ReluSite site, float[] in, float[] dy, float[] dx) {
             if (first.getAndSet(false)) {
                 inside.countDown();
                 try {
@@ -307,7 +299,7 @@ class ConcurrencyTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return BuiltinRule.GUIDED.backward(in, dy);
+            BuiltinRule.GUIDED.backward(site, in, dy, dx);
         }
     }
 }

@@ -123,6 +123,8 @@ public final class CudaBackendProvider implements BackendProvider {
         if (!a.available()) {
             throw new BackendUnavailableException("backend 'cuda' cannot be used: " + a.reason());
         }
-        return new CudaBackend(CudaContext.open(ordinal(), MathMode.configured()));
+        int device = options.device().orElseGet(CudaBackendProvider::ordinal);
+        MathMode math = options.precision() == dev.backlight.api.backend.Precision.TF32 ? MathMode.TF32 : MathMode.configured();
+        return new CudaBackend(CudaContext.open(device, math));
     }
 }

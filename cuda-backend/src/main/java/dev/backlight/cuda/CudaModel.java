@@ -1,9 +1,9 @@
 package dev.backlight.cuda;
 
 import dev.backlight.api.BackendUnavailableException;
-import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.internal.CallGuard;
+import dev.backlight.api.internal.ModelChecks;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.internal.plan.GraphPlan;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A graph compiled for the CUDA backend; see {@link CompiledModel} for the contract.
@@ -128,16 +127,10 @@ final class CudaModel implements CompiledModel {
     public Tensor forward(Tensor x) {
         guard.enter("forward");
         try {
-            Objects.requireNonNull(x, "input");
-            Shape s = x.shape();
-            Shape expected = plan.graph().inputShape();
-            if (s.rank() != expected.rank() + 1 || !s.withBatch(1).equals(prepend(1, expected)) || s.dim(0) < 1) {
-                throw new IllegalArgumentException("input of shape " + s + " does not fit graph " + plan.graph().name()
-                        + ", which takes [N, " + expected.toString().substring(1) + " with N >= 1");
-            }
+            int n = ModelChecks.requireInput(plan.graph(), x);
             forwardDone = false;
             backwardDone = false;
-            batch = s.dim(0);
+            batch = n;
             input = x.data().clone();
             activations.clear();
             gradients.clear();
@@ -152,7 +145,7 @@ final class CudaModel implements CompiledModel {
                 }
             });
             forwardDone = true;
-            return Tensor.of(prepend(batch, plan.graph().outputShape()), logits);
+            return Tensor.of(ModelChecks.batched(batch, plan.graph().outputShape()), logits);
         } finally {
             guard.exit();
         }
@@ -162,15 +155,7 @@ final class CudaModel implements CompiledModel {
     public Tensor backward(Tensor seed, ReluRule rule) {
         guard.enter("backward");
         try {
-            Objects.requireNonNull(seed, "seed");
-            Objects.requireNonNull(rule, "rule");
-            if (!forwardDone) {
-                throw new IllegalStateException("backward needs a forward pass first");
-            }
-            Shape outShape = prepend(batch, plan.graph().outputShape());
-            if (!seed.shape().equals(outShape)) {
-                throw new IllegalArgumentException("seed has shape " + seed.shape() + " but the last forward's output is " + outShape);
-            }
+            ModelChecks.requireSeed(plan.graph(), forwardDone, batch, seed, rule);
             int ruleId = ruleId(rule);
             backwardDone = false;
             plan.observed().forEach((name, v) -> gradients.put(name, new float[batch * v.size()]));
@@ -187,7 +172,7 @@ final class CudaModel implements CompiledModel {
                 }
             });
             backwardDone = true;
-            return Tensor.of(prepend(batch, plan.graph().inputShape()), map);
+            return Tensor.of(ModelChecks.batched(batch, plan.graph().inputShape()), map);
         } finally {
             guard.exit();
         }
@@ -197,11 +182,9 @@ final class CudaModel implements CompiledModel {
     public Tensor activation(String node) {
         guard.enter("activation");
         try {
-            observed(node);
-            if (!forwardDone) {
-                throw new IllegalStateException("no forward pass has run");
-            }
-            return Tensor.of(prepend(batch, shapeOf(node)), activations.get(node).clone());
+            ModelChecks.requireObserved(plan.observed(), node);
+            ModelChecks.requireRun(forwardDone, false);
+            return Tensor.of(ModelChecks.batched(batch, ModelChecks.nodeShape(plan.graph(), node)), activations.get(node).clone());
         } finally {
             guard.exit();
         }
@@ -211,11 +194,9 @@ final class CudaModel implements CompiledModel {
     public Tensor gradient(String node) {
         guard.enter("gradient");
         try {
-            observed(node);
-            if (!backwardDone) {
-                throw new IllegalStateException("no backward pass has run since the last forward");
-            }
-            return Tensor.of(prepend(batch, shapeOf(node)), gradients.get(node).clone());
+            ModelChecks.requireObserved(plan.observed(), node);
+            ModelChecks.requireRun(backwardDone, true);
+            return Tensor.of(ModelChecks.batched(batch, ModelChecks.nodeShape(plan.graph(), node)), gradients.get(node).clone());
         } finally {
             guard.exit();
         }
@@ -383,6 +364,8 @@ final class CudaModel implements CompiledModel {
                     device.sliceAdd(data(part), slice(s.output(), false, offset, part.channels()), n);
                     offset += part.channels();
                 }
+            } else {
+                throw unknownStep(step);
             }
         }
     }
@@ -419,8 +402,16 @@ final class CudaModel implements CompiledModel {
                     device.sliceAdd(slice(s.output(), true, offset, part.channels()), grad(part), n);
                     offset += part.channels();
                 }
+            } else if (!(step instanceof PlanStep.Input)) {
+                throw unknownStep(step);
             }
         }
+    }
+
+    /** A plan step this backend has no code for: an error, never a silently skipped step. */
+    private static IllegalStateException unknownStep(PlanStep step) {
+        return new IllegalStateException("the CUDA backend cannot run plan step " + step.name() + " ("
+                + step.getClass().getSimpleName() + "); this version of the backend does not know that operation");
     }
 
     private static Device.Conv conv(PlanStep.Conv s) {
@@ -444,7 +435,7 @@ final class CudaModel implements CompiledModel {
             };
         }
         throw new BackendUnavailableException("the CUDA backend runs only the built-in ReLU rules (vanilla, deconvnet, guided);"
-                + " rule '" + rule.id() + "' needs the CPU backend (--backend cpu), which runs any rule");
+                + " rule '" + rule.id() + "' needs the CPU backend (backend name 'cpu'), which runs any rule");
     }
 
     // ---- addresses and copies ----
@@ -496,25 +487,6 @@ final class CudaModel implements CompiledModel {
         for (int i = 0; i < n; i++) {
             device.download(address + 4L * i * v.imageStride(), host, (start + i) * v.size(), v.size());
         }
-    }
-
-    private PlanValue observed(String node) {
-        PlanValue v = plan.observed().get(node);
-        if (v == null) {
-            throw new IllegalArgumentException("node '" + node + "' was not observed; compile with CompileOptions.observing(\"" + node + "\")");
-        }
-        return v;
-    }
-
-    private Shape shapeOf(String node) {
-        return plan.graph().nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().shape();
-    }
-
-    private static Shape prepend(int n, Shape s) {
-        int[] dims = new int[s.rank() + 1];
-        dims[0] = n;
-        System.arraycopy(s.dims(), 0, dims, 1, s.rank());
-        return Shape.of(dims);
     }
 
     static long align(long bytes) {

@@ -4,6 +4,7 @@ import dev.backlight.api.BackendUnavailableException;
 import dev.backlight.api.rule.BuiltinRule;
 import dev.backlight.api.rule.ReluRule;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +16,11 @@ import java.util.ServiceLoader;
  *
  * <p>Selection order: an explicit request (e.g. the CLI's {@code --backend}), then the system
  * property {@value #PROPERTY}, then the environment variable {@value #ENV}, then the available
- * provider with the highest priority that supports the rule. A named backend that is unknown or
- * unavailable is an error, never silently replaced; automatic selection that skips a
- * higher-priority provider logs the reason: a warning when it was skipped because it cannot run the
- * requested rule, an informational message when it is simply unavailable here (a machine without
- * a GPU is not an error; {@link BackendSelection#report()} shows it).
+ * provider with the highest priority that supports every rule the work needs. A named backend that
+ * is unknown or unavailable is an error, never silently replaced; automatic selection that skips a
+ * higher-priority provider logs the reason: a warning when it was skipped because it cannot run a
+ * requested rule, a debug message when it is simply unavailable here (a machine without a GPU is
+ * not an error; {@link BackendSelection#report()} shows it).
  */
 public final class Backends {
     /** System property that names the backend to use ({@code cpu}, {@code cuda} or {@code auto}). */
@@ -50,9 +51,9 @@ public final class Backends {
         return list;
     }
 
-    /** Selects a backend for the built-in rules; see {@link #select(String, ReluRule)}. */
+    /** Selects a backend for the built-in rules; see {@link #select(String, Collection)}. */
     public static BackendSelection select(String requested) {
-        return select(requested, BuiltinRule.GUIDED);
+        return select(requested, List.of(BuiltinRule.values()));
     }
 
     /**
@@ -60,18 +61,22 @@ public final class Backends {
      *
      * @param requested a backend name, or {@code null}/{@code "auto"} to consult the system property,
      *     the environment variable and then the priorities
-     * @param rule the ReLU rule that will be run; providers that cannot run it are skipped in
-     *     automatic selection (with a warning) and refused when named
+     * @param rules the ReLU rules that will be run (for a method, its
+     *     {@link dev.backlight.api.method.AttributionMethod#rules()}); providers that cannot run one of
+     *     them are skipped in automatic selection (with a warning) and refused when named
      * @throws BackendUnavailableException if the named backend is unknown, unavailable or cannot
-     *     run the rule, or if no provider is available
+     *     run a rule, or if no provider is available
      */
-    public static BackendSelection select(String requested, ReluRule rule) {
-        return select(providers(), requested, System.getProperty(PROPERTY), System.getenv(ENV), rule);
+    public static BackendSelection select(String requested, Collection<? extends ReluRule> rules) {
+        return select(providers(), requested, System.getProperty(PROPERTY), System.getenv(ENV), rules);
     }
 
     /** Selection with every input explicit (for tests and embedders). */
     public static BackendSelection select(List<BackendProvider> providers, String requested, String property,
-                                          String env, ReluRule rule) {
+                                          String env, Collection<? extends ReluRule> rules) {
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("give at least one ReLU rule to select a backend for");
+        }
         String name = null;
         String how = null;
         for (String[] source : new String[][] {
@@ -95,16 +100,18 @@ public final class Backends {
             BackendProvider p = providers.get(i);
             Availability a = availabilities.get(i);
             String reason = a.reason();
-            boolean usable = a.available() && p.supports(rule);
-            if (a.available() && !p.supports(rule)) {
-                reason = "cannot run the custom ReLU rule '" + rule.id() + "'";
+            ReluRule unsupported = a.available() ? firstUnsupported(p, rules) : null;
+            boolean usable = a.available() && unsupported == null;
+            if (unsupported != null) {
+                reason = "cannot run the custom ReLU rule '" + unsupported.id() + "'";
             }
             if (chosen == null) {
                 if (name != null) {
                     if (p.name().equals(name)) {
                         if (!usable) {
                             throw new BackendUnavailableException("backend '" + name + "' (" + how + ") cannot be used: "
-                                    + reason + ". Choose another with --backend, -D" + PROPERTY + " or " + ENV + ", or 'auto'.");
+                                    + reason + "; name another backend (or 'auto'), in the request, the system property "
+                                    + PROPERTY + " or the environment variable " + ENV);
                         }
                         chosen = p;
                         chosenHow = how;
@@ -129,10 +136,25 @@ public final class Backends {
                     + (providers.isEmpty() ? "no provider found on the class path (is backlight-cpu-fallback there?)" : ""));
         }
         if (!skipped.isEmpty()) {
-            LOG.log(ruleFallback ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "using backend ''{0}''; skipped {1}",
+            LOG.log(ruleFallback ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "using backend ''{0}''; skipped {1}",
                     chosen.name(), String.join("; ", skipped));
         }
         return new BackendSelection(chosen, chosenHow, statuses);
+    }
+
+    private static ReluRule firstUnsupported(BackendProvider p, Collection<? extends ReluRule> rules) {
+        for (ReluRule r : rules) {
+            boolean supported;
+            try {
+                supported = p.supports(r);
+            } catch (RuntimeException | LinkageError e) {
+                supported = false;
+            }
+            if (!supported) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private static Availability safeAvailability(BackendProvider p) {

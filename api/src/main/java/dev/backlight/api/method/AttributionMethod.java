@@ -5,7 +5,7 @@ import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.rule.ReluRule;
 
 /**
- * An attribution method: a recipe of forward and backward passes that uses a ReLU rule. Methods
+ * An attribution method: a recipe of forward and backward passes that uses ReLU rules. Methods
  * are published by {@link AttributionMethodProvider}s and found by id with
  * {@link AttributionMethods#byId(String)}; configured variants are made with the methods' own
  * constructors. Implementations are immutable and thread-safe.
@@ -18,8 +18,12 @@ public interface AttributionMethod {
     /** One line saying what it computes. */
     String description();
 
-    /** The ReLU rule its backward passes use (backend selection checks support for it). */
-    ReluRule rule();
+    /**
+     * Every ReLU rule its backward passes use, the main one first (Guided Grad-CAM, say, runs the
+     * vanilla rule for its Grad-CAM part and the guided rule for its guided part). Backend selection
+     * picks a backend that supports all of them.
+     */
+    java.util.List<ReluRule> rules();
 
     /**
      * Graph nodes the model must be compiled to observe

@@ -19,18 +19,29 @@ public final class AttributionMethods {
         Map<String, AttributionMethod> methods = new LinkedHashMap<>();
         var it = ServiceLoader.load(AttributionMethodProvider.class).iterator();
         while (true) {
+            AttributionMethodProvider provider;
             try {
                 if (!it.hasNext()) {
                     break;
                 }
-                for (AttributionMethod m : it.next().methods()) {
-                    if (methods.putIfAbsent(m.id(), m) != null) {
-                        LOG.log(System.Logger.Level.WARNING, "attribution method id ''{0}'' of {1} is already taken; ignored",
-                                m.id(), m.getClass().getName());
-                    }
+                provider = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "an attribution method provider could not be loaded and is skipped: " + e, e);
+                continue;
+            }
+            List<AttributionMethod> contributed;
+            try {
+                contributed = provider.methods();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "attribution method provider " + provider.getClass().getName()
+                        + " failed to list its methods and is skipped: " + e, e);
+                continue;
+            }
+            for (AttributionMethod m : contributed) {
+                if (methods.putIfAbsent(m.id(), m) != null) {
+                    LOG.log(System.Logger.Level.WARNING, "attribution method id ''{0}'' of {1} is already taken; ignored",
+                            m.id(), m.getClass().getName());
                 }
-            } catch (ServiceConfigurationError e) {
-                LOG.log(System.Logger.Level.WARNING, "an attribution method provider could not be loaded: " + e.getMessage(), e);
             }
         }
         return methods;

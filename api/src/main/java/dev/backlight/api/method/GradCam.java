@@ -53,8 +53,8 @@ public class GradCam implements AttributionMethod {
     }
 
     @Override
-    public ReluRule rule() {
-        return BuiltinRule.VANILLA;
+    public java.util.List<ReluRule> rules() {
+        return java.util.List.of(BuiltinRule.VANILLA);
     }
 
     @Override

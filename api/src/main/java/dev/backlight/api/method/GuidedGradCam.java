@@ -37,8 +37,8 @@ public final class GuidedGradCam implements AttributionMethod {
     }
 
     @Override
-    public ReluRule rule() {
-        return BuiltinRule.GUIDED;
+    public java.util.List<ReluRule> rules() {
+        return java.util.List.of(BuiltinRule.GUIDED, BuiltinRule.VANILLA);
     }
 
     @Override

@@ -23,8 +23,8 @@ public final class InputTimesGradient implements AttributionMethod {
     }
 
     @Override
-    public ReluRule rule() {
-        return BuiltinRule.VANILLA;
+    public java.util.List<ReluRule> rules() {
+        return java.util.List.of(BuiltinRule.VANILLA);
     }
 
     @Override

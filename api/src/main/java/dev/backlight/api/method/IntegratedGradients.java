@@ -66,8 +66,8 @@ public final class IntegratedGradients implements AttributionMethod {
     }
 
     @Override
-    public ReluRule rule() {
-        return BuiltinRule.VANILLA;
+    public java.util.List<ReluRule> rules() {
+        return java.util.List.of(BuiltinRule.VANILLA);
     }
 
     @Override

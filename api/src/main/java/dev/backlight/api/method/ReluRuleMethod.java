@@ -54,6 +54,11 @@ public class ReluRuleMethod implements AttributionMethod {
     }
 
     @Override
+    public java.util.List<ReluRule> rules() {
+        return java.util.List.of(rule);
+    }
+
+    /** The one rule of its backward passes. */
     public ReluRule rule() {
         return rule;
     }

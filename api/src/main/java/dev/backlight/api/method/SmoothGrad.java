@@ -91,8 +91,8 @@ public final class SmoothGrad implements AttributionMethod {
     }
 
     @Override
-    public ReluRule rule() {
-        return base.rule();
+    public java.util.List<ReluRule> rules() {
+        return base.rules();
     }
 
     @Override

@@ -14,23 +14,41 @@ public final class ReluRules {
     private ReluRules() {
     }
 
-    /** Every known rule by id, built-in ones first. A broken provider is logged and skipped. */
+    /**
+     * Every known rule by id, built-in ones first. A provider that cannot be loaded or whose
+     * {@link ReluRuleProvider#rules()} throws is logged and skipped; the providers after it still count.
+     */
     public static Map<String, ReluRule> all() {
         Map<String, ReluRule> rules = new LinkedHashMap<>();
         for (BuiltinRule r : BuiltinRule.values()) {
             rules.put(r.id(), r);
         }
-        try {
-            for (ReluRuleProvider p : ServiceLoader.load(ReluRuleProvider.class)) {
-                for (ReluRule r : p.rules()) {
-                    if (rules.putIfAbsent(r.id(), r) != null) {
-                        LOG.log(System.Logger.Level.WARNING, "ReLU rule id ''{0}'' from {1} is already taken; ignored",
-                                r.id(), p.getClass().getName());
-                    }
+        var it = ServiceLoader.load(ReluRuleProvider.class).iterator();
+        while (true) {
+            ReluRuleProvider provider;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                provider = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "a ReluRuleProvider could not be loaded and is skipped: " + e, e);
+                continue;
+            }
+            List<ReluRule> contributed;
+            try {
+                contributed = provider.rules();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "ReluRuleProvider " + provider.getClass().getName()
+                        + " failed to list its rules and is skipped: " + e, e);
+                continue;
+            }
+            for (ReluRule r : contributed) {
+                if (rules.putIfAbsent(r.id(), r) != null) {
+                    LOG.log(System.Logger.Level.WARNING, "ReLU rule id ''{0}'' from {1} is already taken; ignored",
+                            r.id(), provider.getClass().getName());
                 }
             }
-        } catch (ServiceConfigurationError e) {
-            LOG.log(System.Logger.Level.WARNING, "a ReluRuleProvider could not be loaded: " + e.getMessage(), e);
         }
         return rules;
     }

@@ -12,17 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {
-    private static final ReluRule CUSTOM = new ReluRule() {
-        @Override
-        public String id() {
-            return "custom";
-        }
-
-        @Override
-        public float backward(float x, float dy) {
-            return dy;
-        }
-    };
+    private static final ReluRule CUSTOM = ReluRule.pointwise("custom", (x, dy) -> dy);
 
     private static BackendProvider provider(String name, int priority, boolean available, boolean customRules) {
         return new BackendProvider() {
@@ -58,14 +48,14 @@ class BackendsTest {
 
     @Test
     void highestPriorityAvailableWins() {
-        BackendSelection s = Backends.select(both, null, null, null, BuiltinRule.GUIDED);
+        BackendSelection s = Backends.select(both, null, null, null, List.of(BuiltinRule.GUIDED));
         assertEquals("gpu", s.chosen().name());
         assertEquals("highest priority available", s.how());
     }
 
     @Test
     void unavailableProviderIsSkippedAndReported() {
-        BackendSelection s = Backends.select(gpuMissing, "auto", null, null, BuiltinRule.GUIDED);
+        BackendSelection s = Backends.select(gpuMissing, "auto", null, null, List.of(BuiltinRule.GUIDED));
         assertEquals("cpu", s.chosen().name());
         String report = s.report();
         assertTrue(report.contains("gpu has no device"), report);
@@ -74,39 +64,39 @@ class BackendsTest {
 
     @Test
     void explicitRequestBeatsPropertyBeatsEnvironment() {
-        assertEquals("cpu", Backends.select(both, "cpu", "gpu", "gpu", BuiltinRule.GUIDED).chosen().name());
-        BackendSelection byProperty = Backends.select(both, null, "cpu", "gpu", BuiltinRule.GUIDED);
+        assertEquals("cpu", Backends.select(both, "cpu", "gpu", "gpu", List.of(BuiltinRule.GUIDED)).chosen().name());
+        BackendSelection byProperty = Backends.select(both, null, "cpu", "gpu", List.of(BuiltinRule.GUIDED));
         assertEquals("cpu", byProperty.chosen().name());
         assertTrue(byProperty.how().contains(Backends.PROPERTY));
-        BackendSelection byEnv = Backends.select(both, "auto", " ", "CPU", BuiltinRule.GUIDED);
+        BackendSelection byEnv = Backends.select(both, "auto", " ", "CPU", List.of(BuiltinRule.GUIDED));
         assertEquals("cpu", byEnv.chosen().name());
         assertTrue(byEnv.how().contains(Backends.ENV));
     }
 
     @Test
     void namedButUnavailableBackendIsAnErrorWithItsReason() {
-        var e = assertThrows(BackendUnavailableException.class, () -> Backends.select(gpuMissing, "gpu", null, null, BuiltinRule.GUIDED));
+        var e = assertThrows(BackendUnavailableException.class, () -> Backends.select(gpuMissing, "gpu", null, null, List.of(BuiltinRule.GUIDED)));
         assertTrue(e.getMessage().contains("gpu has no device"), e.getMessage());
     }
 
     @Test
     void unknownBackendNamesTheKnownOnes() {
-        var e = assertThrows(BackendUnavailableException.class, () -> Backends.select(both, "tpu", null, null, BuiltinRule.GUIDED));
+        var e = assertThrows(BackendUnavailableException.class, () -> Backends.select(both, "tpu", null, null, List.of(BuiltinRule.GUIDED)));
         assertTrue(e.getMessage().contains("[gpu, cpu]"), e.getMessage());
     }
 
     @Test
     void customRuleFallsBackToABackendThatCanRunIt() {
-        BackendSelection s = Backends.select(both, null, null, null, CUSTOM);
+        BackendSelection s = Backends.select(both, null, null, null, List.of(CUSTOM));
         assertEquals("cpu", s.chosen().name());
         assertTrue(s.report().contains("cannot run the custom ReLU rule 'custom'"), s.report());
-        assertThrows(BackendUnavailableException.class, () -> Backends.select(both, "gpu", null, null, CUSTOM));
+        assertThrows(BackendUnavailableException.class, () -> Backends.select(both, "gpu", null, null, List.of(CUSTOM)));
     }
 
     @Test
     void noUsableProviderIsAnError() {
         var e = assertThrows(BackendUnavailableException.class,
-                () -> Backends.select(List.of(provider("gpu", 100, false, false)), null, null, null, BuiltinRule.GUIDED));
+                () -> Backends.select(List.of(provider("gpu", 100, false, false)), null, null, null, List.of(BuiltinRule.GUIDED)));
         assertTrue(e.getMessage().contains("gpu has no device"), e.getMessage());
     }
 
@@ -138,7 +128,7 @@ class BackendsTest {
                 throw new UnsupportedOperationException();
             }
         };
-        BackendSelection s = Backends.select(List.of(broken, provider("cpu", 10, true, true)), null, null, null, BuiltinRule.GUIDED);
+        BackendSelection s = Backends.select(List.of(broken, provider("cpu", 10, true, true)), null, null, null, List.of(BuiltinRule.GUIDED));
         assertEquals("cpu", s.chosen().name());
         assertFalse(s.providers().get(0).available());
         assertTrue(s.report().contains("libcuda.so.1"), s.report());

@@ -278,8 +278,8 @@ class ModelPoolTest {
         }
 
         @Override
-        public ReluRule rule() {
-            return BuiltinRule.GUIDED;
+        public List<ReluRule> rules() {
+            return List.of(BuiltinRule.GUIDED);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.backlight.example.rectgrad;
 
 import dev.backlight.api.rule.ReluRule;
+import dev.backlight.api.rule.ReluSite;
 
 /**
  * RectGrad (Kim et al. 2019, "Why are Saliency Maps Noisy? Cause of and Solution to Noisy
@@ -8,8 +9,9 @@ import dev.backlight.api.rule.ReluRule;
  * exceeds a threshold, {@code dx = dy · [a · dy > τ]} with {@code a = max(x, 0)} the ReLU's
  * output. Since {@code a · dy > τ ≥ 0} needs {@code a > 0}, in terms of the ReLU input
  * {@code x} this is {@code [x > 0 and x · dy > τ]}. The paper sets τ per layer from a percentile
- * of {@code a · dy}; this example uses one fixed τ (0 by default), which an elementwise rule can
- * express.
+ * of {@code a · dy}; this example uses one fixed τ (0 by default) for every layer. The rule is
+ * called once per layer with the whole batch's arrays ({@link ReluRule}), so a per-layer τ could be
+ * computed here from {@code x} and {@code dy} before the loop.
  */
 public final class RectGradRule implements ReluRule {
     private final float tau;
@@ -33,7 +35,10 @@ public final class RectGradRule implements ReluRule {
     }
 
     @Override
-    public float backward(float x, float dy) {
-        return x > 0f && x * dy > tau ? dy : 0f;
+    public void backward(ReluSite site, float[] x, float[] dy, float[] dx) {
+        int n = site.elements();
+        for (int i = 0; i < n; i++) {
+            dx[i] = x[i] > 0f && x[i] * dy[i] > tau ? dy[i] : 0f;
+        }
     }
 }

@@ -28,14 +28,15 @@ class RectGradTest {
         ReluRule rule = ReluRules.byId("rectgrad");
         assertTrue(rule instanceof RectGradRule);
         AttributionMethod method = AttributionMethods.byId("rectgrad");
-        assertEquals(rule.id(), method.rule().id());
+        assertEquals(java.util.List.of(rule), method.rules());
     }
 
     @Test
     void runsOnTheSelectedBackendAndFollowsTheFormula() {
         AttributionMethod method = AttributionMethods.byId("rectgrad");
-        var selection = Backends.select("auto", method.rule());
-        // A backend that cannot run custom rules (CUDA) is skipped with a warning; the CPU backend can.
+        // Automatic selection among the providers found, whatever backlight.backend or BACKLIGHT_BACKEND say:
+        // a backend that cannot run custom rules (CUDA) is skipped with a warning; the CPU backend can.
+        var selection = Backends.select(Backends.providers(), null, null, null, method.rules());
         assertEquals("cpu", selection.chosen().name());
         GraphBuilder g = new GraphBuilder("relu", 2, 3, 3);
         g.relu("relu", 0);
@@ -50,7 +51,7 @@ class RectGradTest {
         try (Backend backend = selection.create(BackendOptions.defaults());
              CompiledModel m = backend.compile(graph, dev.backlight.api.Weights.of(Map.of(), "none"))) {
             m.forward(Tensor.of(Shape.of(1, 2, 3, 3), x));
-            float[] dx = m.backward(Tensor.of(Shape.of(1, 2, 3, 3), dy), method.rule()).data();
+            float[] dx = m.backward(Tensor.of(Shape.of(1, 2, 3, 3), dy), method.rules().get(0)).data();
             int passed = 0;
             for (int i = 0; i < 18; i++) {
                 float expected = Math.max(x[i], 0) * dy[i] > 0 ? dy[i] : 0;
@@ -84,8 +85,12 @@ class RectGradTest {
     @Test
     void aThresholdBlocksSmallProducts() {
         RectGradRule strict = new RectGradRule(0.5f);
-        assertEquals(0f, strict.backward(0.6f, 0.5f), 0f);
-        assertEquals(0.9f, strict.backward(0.6f, 0.9f), 0f);
-        assertEquals(0f, strict.backward(-2f, -2f), 0f);
+        float[] dx = new float[3];
+        strict.backward(new dev.backlight.api.rule.ReluSite("relu", 0, 1, Shape.of(3)), new float[] {0.6f, 0.6f, -2f},
+                new float[] {0.5f, 0.9f, -2f}, dx);
+        // 0.6 * 0.5 = 0.3 is not above 0.5; 0.6 * 0.9 = 0.54 is; a negative input blocks whatever the product.
+        assertEquals(0f, dx[0], 0f);
+        assertEquals(0.9f, dx[1], 0f);
+        assertEquals(0f, dx[2], 0f);
     }
 }
