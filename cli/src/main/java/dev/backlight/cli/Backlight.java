@@ -1,11 +1,15 @@
 package dev.backlight.cli;
 
+import dev.backlight.cli.bench.BenchCommand;
+import dev.backlight.cli.explain.ExplainCommand;
+import dev.backlight.cli.info.InfoCommand;
+import dev.backlight.cli.sanity.SanityCommand;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code backlight} command: {@code explain} computes attribution maps, {@code info} shows

@@ -3,11 +3,11 @@ package dev.backlight.cli;
 import dev.backlight.api.BacklightException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns every failure into one line on stderr, {@code backlight: error: <message>}, and an exit
@@ -18,9 +18,9 @@ import picocli.CommandLine.ParseResult;
  * <p>Backlight's exceptions say what is wrong and what to do, so their message is printed as is;
  * an exception of an unexpected type (a bug) is printed with its class name.
  */
-final class FailureReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
+public final class FailureReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
     /** What every error line starts with. */
-    static final String PREFIX = "backlight: error: ";
+    public static final String PREFIX = "backlight: error: ";
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
@@ -46,7 +46,7 @@ final class FailureReporter implements IParameterExceptionHandler, IExecutionExc
     }
 
     /** The message of an expected failure; the class name too for anything else. */
-    static String describe(Throwable ex) {
+    public static String describe(Throwable ex) {
         String message = ex.getMessage();
         boolean expected = ex instanceof BacklightException || ex instanceof IllegalArgumentException
                 || ex instanceof IllegalStateException || ex instanceof UncheckedIOException;

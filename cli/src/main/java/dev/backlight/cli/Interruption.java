@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Only {@link Backlight#main} installs the hook; commands run in-process (tests) leave the JVM
  * alone.
  */
-final class Interruption {
+public final class Interruption {
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static volatile boolean finished;
     private static volatile String advice;
@@ -26,19 +26,19 @@ final class Interruption {
     }
 
     /** Installs the shutdown hook, once per JVM. */
-    static void install() {
+    public static void install() {
         if (INSTALLED.compareAndSet(false, true)) {
             Runtime.getRuntime().addShutdownHook(new Thread(Interruption::stopping, "backlight-interrupted"));
         }
     }
 
     /** The command has returned its exit code: a later shutdown is the normal one and says nothing. */
-    static void finished() {
+    public static void finished() {
         finished = true;
     }
 
     /** What the user should do to finish the work if the process is stopped from now on; one phrase. */
-    static void advise(String whatToDo) {
+    public static void advise(String whatToDo) {
         advice = whatToDo;
     }
 

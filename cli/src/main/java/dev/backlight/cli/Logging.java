@@ -1,5 +1,7 @@
 package dev.backlight.cli;
 
+import dev.backlight.api.internal.Settings;
+
 /**
  * Configures slf4j-simple, which prints SLF4J's and (through slf4j-jdk-platform-logging) the
  * library's {@link System.Logger} messages to stderr: warnings and errors only by default; with
@@ -10,14 +12,14 @@ package dev.backlight.cli;
  * given on the command line ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}) win over the
  * default level, but {@code --verbose} always raises it.
  */
-final class Logging {
+public final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
 
     private Logging() {
     }
 
     /** Sets the log levels and the line format; call before the first logger is created. */
-    static void configure(boolean verbose) {
+    public static void configure(boolean verbose) {
         if (verbose) {
             System.setProperty(PREFIX + "defaultLogLevel", "info");
             System.setProperty(PREFIX + "log.dev.backlight", "debug");

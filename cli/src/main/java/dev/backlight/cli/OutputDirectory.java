@@ -16,7 +16,7 @@ import java.util.List;
  * created for good only once every input and the weights have been read, so that a failed run
  * leaves nothing behind.
  */
-final class OutputDirectory {
+public final class OutputDirectory {
     private static final String PROBE_PREFIX = ".backlight-probe-";
 
     private OutputDirectory() {
@@ -29,7 +29,7 @@ final class OutputDirectory {
      *
      * @throws BacklightException saying what is wrong with it
      */
-    static void check(Path dir) {
+    public static void check(Path dir) {
         if (Files.exists(dir)) {
             if (!Files.isDirectory(dir)) {
                 throw new BacklightException("--out " + dir + " exists and is not a directory; choose a folder");
@@ -75,7 +75,7 @@ final class OutputDirectory {
      *
      * @throws BacklightException if it cannot be created or written
      */
-    static void prepare(Path dir) {
+    public static void prepare(Path dir) {
         try {
             Files.createDirectories(dir);
             probe(dir);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  */
 public final class VerboseOption {
     /** The option's long name, as {@link FailureReporter} looks it up in a parse result. */
-    static final String NAME = "--verbose";
+    public static final String NAME = "--verbose";
 
     @Option(names = {"-v", NAME}, description = "Log the backend selection report and timings to stderr, and print a stack trace with an error.")
     private boolean verbose;

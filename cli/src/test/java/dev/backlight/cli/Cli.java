@@ -6,14 +6,14 @@ import java.util.List;
 import picocli.CommandLine;
 
 /** Runs {@code backlight} in-process and captures what it prints. */
-final class Cli {
+public final class Cli {
     private Cli() {
     }
 
     /** The outcome of one run. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         /** The stderr lines that report an error. */
-        List<String> errorLines() {
+        public List<String> errorLines() {
             return err.lines().filter(l -> l.startsWith(FailureReporter.PREFIX)).toList();
         }
 
@@ -24,7 +24,7 @@ final class Cli {
     }
 
     /** Runs the command with these arguments. */
-    static Result run(String... args) {
+    public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Backlight.commandLine();

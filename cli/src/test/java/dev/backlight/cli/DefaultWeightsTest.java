@@ -9,6 +9,7 @@ import dev.backlight.api.io.Npy;
 import dev.backlight.densenet.DenseNet;
 import dev.backlight.densenet.DenseNetConfig;
 import dev.backlight.densenet.RandomWeights;
+import dev.backlight.densenet.pretrained.WeightsServer;
 import dev.backlight.densenet.weights.SafetensorsWriter;
 import java.io.IOException;
 import java.net.InetAddress;

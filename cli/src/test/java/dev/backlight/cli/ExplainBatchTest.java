@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlight.api.Tensor;
 import dev.backlight.api.io.Npy;
+import dev.backlight.render.ChannelReduction;
+import dev.backlight.render.Colormap;
+import dev.backlight.render.ContactSheet;
+import dev.backlight.render.MapPictures;
+import dev.backlight.render.MapSign;
+import dev.backlight.render.MapStyle;
+import dev.backlight.render.NormalisedMap;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,9 @@ package dev.backlight.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlight.WeightsSource;
+import dev.backlight.render.Banners;
+import dev.backlight.render.PngText;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /** Image files made to hurt a decoder: decompression bombs and headers that lie about the size. */
-final class HostileFiles {
+public final class HostileFiles {
     private HostileFiles() {
     }
 
@@ -19,7 +19,7 @@ final class HostileFiles {
      * rows (filter byte 0, then zeros), IEND. 20000×20000 takes 49 KB on disk and would take 1.6 GB
      * decoded to RGB.
      */
-    static byte[] onebitPng(int width, int height) {
+    public static byte[] onebitPng(int width, int height) {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height)
@@ -39,7 +39,7 @@ final class HostileFiles {
     }
 
     /** {@code jpeg} with the dimensions in its start-of-frame segment replaced, found by walking the segments. */
-    static byte[] withJpegSize(byte[] jpeg, int width, int height) {
+    public static byte[] withJpegSize(byte[] jpeg, int width, int height) {
         byte[] patched = jpeg.clone();
         int at = 2;
         while (at + 4 < patched.length) {

@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads values out of the JSON reports with jackson-core's streaming parser. */
-final class Json {
+public final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
 
     /** The value of a top-level string field, or null if the report has none. */
-    static String string(Path file, String field) {
+    public static String string(Path file, String field) {
         try (JsonParser p = FACTORY.createParser(file.toFile())) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -37,7 +37,7 @@ final class Json {
      * The values of the integer field {@code field} of the objects in every array named {@code
      * array}, anywhere in the document, in order.
      */
-    static List<Integer> ints(Path file, String array, String field) {
+    public static List<Integer> ints(Path file, String array, String field) {
         List<Integer> values = new ArrayList<>();
         try (JsonParser p = FACTORY.createParser(file.toFile())) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
@@ -55,7 +55,7 @@ final class Json {
      * The values of the string field {@code field} of the objects in every array named {@code
      * array}, anywhere in the document, in order.
      */
-    static List<String> strings(Path file, String array, String field) {
+    public static List<String> strings(Path file, String array, String field) {
         List<String> values = new ArrayList<>();
         try (JsonParser p = FACTORY.createParser(file.toFile())) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * Python dict padded with spaces and ending in a newline so that the data starts at a multiple of
  * 64, then the data.
  */
-final class NpyFormat {
+public final class NpyFormat {
     private static final Pattern DICT = Pattern.compile(
             "\\{'descr': '([^']+)', 'fortran_order': (True|False), 'shape': \\(([0-9, ]*)\\), \\}\\s*\\n");
 
@@ -28,11 +28,11 @@ final class NpyFormat {
     }
 
     /** A parsed file: its version, dtype, order, shape and little-endian float32 data. */
-    record Parsed(int major, String descr, boolean fortran, int[] shape, float[] data) {
+    public record Parsed(int major, String descr, boolean fortran, int[] shape, float[] data) {
     }
 
     /** Parses a float32 file strictly by the specification. */
-    static Parsed parse(Path file) throws IOException {
+    public static Parsed parse(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         assertEquals((byte) 0x93, bytes[0]);
         assertEquals("NUMPY", new String(bytes, 1, 5, StandardCharsets.US_ASCII));
@@ -57,7 +57,7 @@ final class NpyFormat {
     }
 
     /** Writes a little-endian float32 C-order array in format version {@code major}.0. */
-    static void write(Path file, int major, int[] shape, float[] data) throws IOException {
+    public static void write(Path file, int major, int[] shape, float[] data) throws IOException {
         StringBuilder s = new StringBuilder();
         for (int d : shape) {
             s.append(d).append(", ");

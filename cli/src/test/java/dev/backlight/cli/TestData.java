@@ -12,12 +12,12 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /** Inputs for the CLI tests: seeded arrays, the shared photos, and checks on output folders. */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
     /** Seeded standard-normal values of the given shape. */
-    static Tensor gaussian(Shape shape, long seed) {
+    public static Tensor gaussian(Shape shape, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] v = new float[shape.size()];
         for (int i = 0; i < v.length; i++) {
@@ -34,7 +34,7 @@ final class TestData {
      * ../../shared/data} from this module, where Surefire runs; {@code -Dbacklight.sharedData}
      * overrides it). Fails the test, saying where it looked, if the file is absent.
      */
-    static Path shared(String relative) {
+    public static Path shared(String relative) {
         String override = System.getProperty("backlight.sharedData");
         Path root = override != null ? Path.of(override) : Path.of("..", "..", "shared", "data");
         Path file = root.resolve(relative);
@@ -46,7 +46,7 @@ final class TestData {
     }
 
     /** The names of everything in {@code dir}, hidden and temporary files included. */
-    static List<String> contents(Path dir) {
+    public static List<String> contents(Path dir) {
         if (!Files.exists(dir)) {
             return List.of();
         }
@@ -58,7 +58,7 @@ final class TestData {
     }
 
     /** The relative L2 distance {@code |a - b| / |b|}. */
-    static double relativeL2(float[] a, float[] b) {
+    public static double relativeL2(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
         }

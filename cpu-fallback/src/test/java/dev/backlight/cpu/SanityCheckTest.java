@@ -40,11 +40,20 @@ class SanityCheckTest {
                         ModelRandomization.Mode.CASCADING, 99, step -> { });
                 assertEquals(layers.size(), r.steps().size());
                 RandomizationStep last = r.steps().get(r.steps().size() - 1);
-                System.out.println("sanity " + method.id() + ": " + r.steps().stream()
-                        .map(s -> String.format("%s abs=%.3f signed=%.3f ssim=%.3f hog=%.3f", s.name(), s.spearmanAbsolute(),
-                                s.spearmanSigned(), s.ssim(), s.hog())).toList());
+                RandomizationStep half = r.steps().stream().filter(st -> st.name().equals("features.denseblock3")).findFirst()
+                        .orElseThrow();
+                String steps = r.steps().stream().map(st -> String.format("%s signed=%.3f", st.name(), st.spearmanSigned()))
+                        .toList().toString();
                 if (method.id().equals("gradient")) {
-                    assertTrue(Math.abs(last.spearmanSigned()) < 0.2, "vanilla gradient still correlated after full randomization: " + last);
+                    // The gradient depends on the weights: fully randomized, its map no longer resembles the original.
+                    assertTrue(Math.abs(last.spearmanSigned()) < 0.2, "vanilla gradient still correlated after full"
+                            + " randomization: " + steps);
+                } else {
+                    // Guided Backpropagation barely notices the top half of the network being randomized (Adebayo et al.
+                    // 2018: it acts like an edge detector); measured 1.000 here at denseblock3, the bound leaves margin.
+                    assertTrue(half.spearmanSigned() > 0.95, "guided backprop changed when the top half was randomized: " + steps);
+                    assertTrue(half.spearmanSigned() - last.spearmanSigned() > 0.2, "randomizing the stem too should change"
+                            + " the guided map: " + steps);
                 }
             }
         }
