@@ -38,8 +38,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>Tolerance 1e-4 relative L2, as for float32 against float64 elsewhere (measured ~1e-7 for
  * logits). A quarter of the channels of two batch norms have running variance 0, so the epsilon
- * decides their scale: the two goldens differ by 1e-3 relative L2, ten times the tolerance, and a
- * Keras file read with torchvision's epsilon (or the reverse) fails this test.
+ * decides their scale: the two goldens differ by 1e-3 relative L2, ten times the tolerance (checked
+ * to stay above five times), so a Keras file read with torchvision's epsilon (or the reverse) fails
+ * this test.
  */
 class CheckpointFormatsAgreementTest {
     private static final DenseNetConfig TINY_121 =
@@ -79,7 +80,7 @@ class CheckpointFormatsAgreementTest {
         Tensor map = golden(mapFile);
         Tensor otherLogits = golden(format.keras() ? "logits.npy" : "logits_keras.npy");
         double epsilonEffect = Numerics.relativeL2(otherLogits.data(), logits.data());
-        assertTrue(epsilonEffect > 10 * TOLERANCE, "the goldens no longer tell the epsilons apart: " + epsilonEffect);
+        assertTrue(epsilonEffect > 5 * TOLERANCE, "the goldens no longer tell the epsilons apart: " + epsilonEffect);
 
         try (CpuBackend backend = new CpuBackend(2);
              CompiledModel model = backend.compile(DenseNet.build(config, SIZE, SIZE), weights.weights())) {
