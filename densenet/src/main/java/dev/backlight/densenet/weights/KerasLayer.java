@@ -1,5 +1,6 @@
 package dev.backlight.densenet.weights;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,9 +18,17 @@ record KerasLayer(String path, String name, List<Var> vars) {
      *
      * @param name {@code kernel}, {@code gamma}, ... in legacy files; its index in Keras 3 ones
      * @param dims its shape in Keras layout
-     * @param data its values, row-major
+     * @param data its values, row-major, from position 0: a view of the file's bytes where they can
+     *     be read as they are (contiguous little- or big-endian float32), else an array jhdf filled
      */
-    record Var(String name, int[] dims, float[] data) {
+    record Var(String name, int[] dims, FloatBuffer data) {
+        /** The values copied into a new array. */
+        float[] toArray() {
+            float[] out = new float[data.capacity()];
+            data.duplicate().clear().get(out);
+            return out;
+        }
+
         @Override
         public String toString() {
             return name + Arrays.toString(dims);

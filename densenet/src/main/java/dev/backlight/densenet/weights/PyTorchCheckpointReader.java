@@ -65,7 +65,7 @@ final class PyTorchCheckpointReader {
      */
     static Weights readZip(Path file) {
         String name = file.toString();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
+        try (ZipFile zip = new ZipFile(file.toFile()); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             String top = topFolder(zip, name);
             ZipEntry pkl = zip.getEntry(top + "data.pkl");
             if (pkl == null) {
@@ -86,8 +86,16 @@ final class PyTorchCheckpointReader {
                     entries.put(s.key(), storageEntry(zip, top, s, name));
                 }
             }
+            // torch stores storages uncompressed: read them from the file where they lie when the
+            // directory says where (every torch-written file), else through ZipFile's stream.
+            Map<String, ZipStoredEntries.Range> ranges = ZipStoredEntries.find(channel);
             TorchTensors.StorageBytes bytes = (storage, byteOffset) -> {
-                InputStream in = zip.getInputStream(entries.get(storage.key()));
+                ZipEntry entry = entries.get(storage.key());
+                ZipStoredEntries.Range range = ranges.get(entry.getName());
+                if (range != null && range.size() == entry.getSize()) {
+                    return new RangeChannel(channel, range.offset() + byteOffset);
+                }
+                InputStream in = zip.getInputStream(entry);
                 try {
                     in.skipNBytes(byteOffset);
                 } catch (EOFException e) {
@@ -342,11 +350,16 @@ final class PyTorchCheckpointReader {
                     + " of " + stored + "; Backlight reads at most " + VIEW_FACTOR + " times the stored elements:"
                     + " save the state dict again with every tensor .clone()d");
         }
+        long largest = 0;
+        for (Pickled.TensorRef t : refs.values()) {
+            largest = Math.max(largest, Math.min(t.numel(), TorchTensors.MAX_ELEMENTS) * t.storage().type().bytes());
+        }
+        ByteBuffer chunk = TorchTensors.chunk(largest, order);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Pickled.TensorRef> e : refs.entrySet()) {
             Tensor t = done.get(e.getValue());
             if (t == null) {
-                t = TorchTensors.read(e.getValue(), bytes, order, e.getKey(), name);
+                t = TorchTensors.read(e.getValue(), bytes, chunk, e.getKey(), name);
                 done.put(e.getValue(), t);
             }
             out.put(e.getKey(), t);

@@ -28,11 +28,13 @@ final class TorchTensors {
     /**
      * The tensor's elements in row-major order, widened or narrowed to float32.
      *
+     * @param chunk the buffer bytes pass through, in the file's byte order; its capacity is a
+     *     multiple of 8 (see {@link #chunk})
      * @param name the tensor's name, for messages
      * @throws WeightsFormatException if its storage does not hold floats, it is too large for one
      *     Java array, or the bytes end early
      */
-    static Tensor read(Pickled.TensorRef t, StorageBytes bytes, ByteOrder order, String name, String source)
+    static Tensor read(Pickled.TensorRef t, StorageBytes bytes, ByteBuffer chunk, String name, String source)
             throws IOException {
         TorchStorageType type = t.storage().type();
         if (!type.floating()) {
@@ -62,7 +64,7 @@ final class TorchTensors {
         }
         long first = t.storage().offset() + t.offset();
         if (t.contiguous()) {
-            readElements(t.storage(), first, values, bytes, order, name, source);
+            readElements(t.storage(), first, values, bytes, chunk, name, source);
             return Tensor.of(shape, values);
         }
         // A view: read the range of the storage it spans, then gather. The range lies inside the
@@ -78,7 +80,7 @@ final class TorchTensors {
                     + " save tensor.contiguous() instead");
         }
         float[] range = new float[(int) span];
-        readElements(t.storage(), first, range, bytes, order, name, source);
+        readElements(t.storage(), first, range, bytes, chunk, name, source);
         gather(range, dims, t.stride(), values);
         return Tensor.of(shape, values);
     }
@@ -101,11 +103,18 @@ final class TorchTensors {
         }
     }
 
+    /**
+     * A buffer for reading tensors of at most {@code largestBytes} bytes: no larger than that (small
+     * files are read often: tests, fuzzing), at most 1 MiB, a multiple of 8 so that it holds whole
+     * elements of every width. One per file, reused for every tensor.
+     */
+    static ByteBuffer chunk(long largestBytes, ByteOrder order) {
+        return ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(8, (largestBytes + 7) & ~7L))).order(order);
+    }
+
     private static void readElements(Pickled.Storage storage, long firstElement, float[] out, StorageBytes bytes,
-            ByteOrder order, String name, String source) throws IOException {
+            ByteBuffer chunk, String name, String source) throws IOException {
         int width = storage.type().bytes();
-        long byteCount = (long) out.length * width;
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, byteCount)).order(order);
         try (ReadableByteChannel in = bytes.open(storage, firstElement * width)) {
             int done = 0;
             while (done < out.length) {
