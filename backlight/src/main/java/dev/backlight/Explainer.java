@@ -106,7 +106,7 @@ public final class Explainer implements AutoCloseable {
         this.selection = selection;
         this.backend = backend;
         this.compileOptions = new CompileOptions(method.observedNodes());
-        this.preprocessor = ImageNetPreprocessor.standard();
+        this.preprocessor = b.preprocessor;
         this.labels = b.labels != null ? b.labels : ClassLabels.forClassCount(model.numClasses());
         this.style = b.style;
         this.batchSize = b.batchSize > 0 ? b.batchSize : BatchSizing.automatic(backend.name(), Runtime.getRuntime().maxMemory());
@@ -290,7 +290,8 @@ public final class Explainer implements AutoCloseable {
 
     /**
      * Decodes and preprocesses an image file: upright (EXIF orientation), transparency on the
-     * background colour, resized and centre-cropped as torchvision's evaluation transform, normalised.
+     * background colour, resized and cropped as the preprocessing says (torchvision's evaluation
+     * transform by default), normalised.
      * An image that declares more pixels than the limit is refused before it is decoded.
      *
      * @throws InputFormatException naming the file and why it cannot be used
@@ -361,6 +362,11 @@ public final class Explainer implements AutoCloseable {
     /** How pictures are drawn unless another style is given. */
     public MapStyle style() {
         return style;
+    }
+
+    /** How images are resized, cropped and normalised for the model. */
+    public ImageNetPreprocessor preprocessing() {
+        return preprocessor;
     }
 
     /** How many images run through the backend together. */
@@ -460,7 +466,7 @@ public final class Explainer implements AutoCloseable {
      * {@code auto}, every core, {@link MapStyle#defaults()}, a batch size chosen by backend and heap.
      */
     public static final class Builder {
-        private String model = "densenet201";
+        private DenseNetConfig model = DenseNetConfig.DENSENET201;
         private WeightsSource weights = WeightsSource.pretrained();
         private String methodId = "guided-backprop";
         private Map<String, String> methodOptions = Map.of();
@@ -469,6 +475,7 @@ public final class Explainer implements AutoCloseable {
         private BackendOptions.Builder backendOptions = BackendOptions.builder();
         private MapStyle style = MapStyle.defaults();
         private ClassLabels labels;
+        private ImageNetPreprocessor preprocessor = ImageNetPreprocessor.standard();
         private int batchSize;
         private int parallelModels = 1;
         private long maxPixels;
@@ -479,9 +486,19 @@ public final class Explainer implements AutoCloseable {
         private Builder() {
         }
 
-        /** The architecture: {@code densenet121}, {@code densenet161}, {@code densenet169} or {@code densenet201} (default). */
+        /**
+         * The architecture: {@code densenet121}, {@code densenet161}, {@code densenet169} or {@code densenet201} (default).
+         *
+         * @throws IllegalArgumentException for another name
+         */
         public Builder model(String name) {
-            this.model = Objects.requireNonNull(name, "name");
+            this.model = DenseNetConfig.byName(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /** Any DenseNet (growth, blocks, widths); the class count and epsilon come from the weights file when one is given. */
+        public Builder model(DenseNetConfig config) {
+            this.model = Objects.requireNonNull(config, "config");
             return this;
         }
 
@@ -564,9 +581,34 @@ public final class Explainer implements AutoCloseable {
             return this;
         }
 
-        /** The names of the model's classes (default: ImageNet's for 1000 classes, else {@code class N}). */
+        /**
+         * The names of the model's classes (default: ImageNet's for 1000 classes, else {@code class N});
+         * checked against the model's class count when the explainer is built.
+         */
         public Builder labels(ClassLabels labels) {
             this.labels = Objects.requireNonNull(labels, "labels");
+            return this;
+        }
+
+        /**
+         * The names of the model's classes from a file: one label a line, a JSON list, or a JSON
+         * {@code {"index": "label"}} map (see {@link ClassLabels#read(Path)}).
+         *
+         * @throws dev.backlight.densenet.imagenet.LabelsFormatException if the file cannot be read as labels
+         */
+        public Builder labels(Path file) {
+            return labels(ClassLabels.read(file));
+        }
+
+        /**
+         * How images are prepared for the model: {@code torchvision} (the default: shorter side to 256,
+         * centre crop 224, for torchvision's and timm's weights) or {@code keras} (the whole image to
+         * 224×224, nearest, as Keras' {@code load_img} does, for Keras weights).
+         *
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder preprocessing(String name) {
+            this.preprocessor = ImageNetPreprocessor.byName(name);
             return this;
         }
 
@@ -624,16 +666,19 @@ public final class Explainer implements AutoCloseable {
          * @throws BacklightException if pretrained weights cannot be downloaded
          */
         public Explainer build() {
-            DenseNetConfig config = DenseNetConfig.byName(model);
+            DenseNetConfig config = model;
             AttributionMethod method = methodInstance != null ? methodInstance
                     : MethodConfig.configure(methodId, methodOptions,
-                    DenseNet.build(config, ImageNetPreprocessor.DEFAULT_CROP, ImageNetPreprocessor.DEFAULT_CROP));
+                    DenseNet.build(config, preprocessor.crop(), preprocessor.crop()));
             BackendSelection selection = Backends.select(backend, method.rules());
             WeightsSource.Loaded loaded = weights.load(config, downloadListener);
             Backend created = selection.create(backendOptions.build());
             try {
                 LOG.log(System.Logger.Level.DEBUG, "explainer: {0} with weights {1}, method {2}, backend {3} ({4})",
                         loaded.model().name(), weights.description(), method.id(), created.name(), selection.how());
+                if (labels != null) {
+                    ClassLabels.requireClassCount(labels, loaded.model().numClasses());
+                }
                 return new Explainer(this, loaded.model(), loaded.weights(), method, selection, created);
             } catch (RuntimeException e) {
                 created.close();

@@ -13,7 +13,8 @@ import dev.backlight.densenet.imagenet.ImageNetPreprocessor;
 import dev.backlight.densenet.pretrained.DownloadListener;
 import dev.backlight.densenet.pretrained.PretrainedWeights;
 import dev.backlight.densenet.pretrained.WeightsDownload;
-import dev.backlight.densenet.weights.SafetensorsReader;
+import dev.backlight.densenet.weights.LoadedWeights;
+import dev.backlight.densenet.weights.WeightsFiles;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,12 @@ public sealed interface WeightsSource {
         return new Pretrained();
     }
 
-    /** A weights file with torchvision's state-dict names. */
+    /**
+     * A weights file in any format the library reads, found from its bytes: safetensors with
+     * torchvision's names, a PyTorch checkpoint ({@code .pth}/{@code .pt}/{@code .bin}, zip or legacy,
+     * read by a restricted unpickler that never runs code), or Keras ({@code .h5}, {@code .weights.h5},
+     * {@code .keras}); see {@link WeightsFiles}.
+     */
     static WeightsSource file(Path path) {
         return new File(path);
     }
@@ -84,7 +90,8 @@ public sealed interface WeightsSource {
      * the right shape and only finite values.
      *
      * @param listener hears the progress of a download (pretrained weights not yet cached)
-     * @return the model (the given one, or as the weights define it) and its weights
+     * @return the model as the weights define it (the given architecture with the class count of
+     *     the weights' classifier and the batch-norm epsilon of their format) and its weights
      * @throws WeightsFormatException if the file cannot be read or does not fit the model
      * @throws BacklightException if pretrained weights cannot be downloaded
      */
@@ -123,8 +130,11 @@ public sealed interface WeightsSource {
 
         @Override
         public Loaded load(DenseNetConfig model, DownloadListener listener) {
-            Graph graph = graph(model);
-            Weights weights = SafetensorsReader.read(path);
+            LoadedWeights loaded = WeightsFiles.read(path);
+            DenseNetConfig configured = loaded.configure(model);
+            LOG.log(System.Logger.Level.DEBUG, "read {0}", loaded);
+            Graph graph = graph(configured);
+            Weights weights = loaded.weights();
             Set<String> unused = new HashSet<>(weights.names());
             for (Parameter p : graph.parameters()) {
                 try {
@@ -141,7 +151,7 @@ public sealed interface WeightsSource {
             }
             // NaN, infinite or negative-variance tensors are refused here, before any input is read.
             WeightsCheck.requireUsable(graph, weights);
-            return new Loaded(model, weights);
+            return new Loaded(configured, weights);
         }
     }
 

@@ -26,15 +26,52 @@ public record DenseNetConfig(String name, int growthRate, int[] blockLayers, int
     /** DenseNet-201: growth 32, blocks (6, 12, 48, 32), 64 initial features. */
     public static final DenseNetConfig DENSENET201 = imagenet("densenet201", 32, new int[] {6, 12, 48, 32}, 64);
 
+    /** torchvision's batch-norm epsilon ({@code nn.BatchNorm2d}'s default). */
+    public static final float TORCHVISION_BN_EPS = 1e-5f;
+
+    /** The batch-norm epsilon of {@code keras.applications.densenet}. */
+    public static final float KERAS_BN_EPS = 1.001e-5f;
+
+    /**
+     * @throws IllegalArgumentException unless the sizes are positive, there is a block, every block
+     *     has a layer, and the epsilon is positive and finite
+     */
     public DenseNetConfig {
         blockLayers = blockLayers.clone();
-        if (growthRate < 1 || initFeatures < 1 || bnSize < 1 || numClasses < 1 || blockLayers.length == 0) {
-            throw new IllegalArgumentException("invalid DenseNet config " + name);
+        if (growthRate < 1 || initFeatures < 1 || bnSize < 1 || numClasses < 1 || blockLayers.length == 0
+                || Arrays.stream(blockLayers).anyMatch(n -> n < 1) || !(bnEps > 0) || Float.isInfinite(bnEps)) {
+            throw new IllegalArgumentException("invalid DenseNet config " + name + ": growth " + growthRate
+                    + ", blocks " + Arrays.toString(blockLayers) + ", init " + initFeatures + ", bnSize " + bnSize
+                    + ", classes " + numClasses + ", eps " + bnEps);
         }
     }
 
+    /**
+     * This network with another classifier width, e.g. for a fine-tuned checkpoint.
+     *
+     * @throws IllegalArgumentException unless {@code classes} is positive
+     */
+    public DenseNetConfig withNumClasses(int classes) {
+        return new DenseNetConfig(name, growthRate, blockLayers, initFeatures, bnSize, classes, bnEps);
+    }
+
+    /**
+     * This network with another batch-norm epsilon, e.g. {@link #KERAS_BN_EPS} for Keras weights.
+     *
+     * @throws IllegalArgumentException unless {@code eps} is positive and finite
+     */
+    public DenseNetConfig withBnEps(float eps) {
+        return new DenseNetConfig(name, growthRate, blockLayers, initFeatures, bnSize, numClasses, eps);
+    }
+
+    /** Whether the two have the same layers and widths (growth, blocks, stem, bottleneck), whatever their classifier and epsilon. */
+    public boolean sameFeatures(DenseNetConfig other) {
+        return growthRate == other.growthRate && Arrays.equals(blockLayers, other.blockLayers)
+                && initFeatures == other.initFeatures && bnSize == other.bnSize;
+    }
+
     private static DenseNetConfig imagenet(String name, int growth, int[] blocks, int init) {
-        return new DenseNetConfig(name, growth, blocks, init, 4, 1000, 1e-5f);
+        return new DenseNetConfig(name, growth, blocks, init, 4, 1000, TORCHVISION_BN_EPS);
     }
 
     /** The standard config of this name ({@code densenet121|161|169|201}). */
@@ -84,6 +121,8 @@ public record DenseNetConfig(String name, int growthRate, int[] blockLayers, int
 
     @Override
     public String toString() {
-        return name + "(growth " + growthRate + ", blocks " + Arrays.toString(blockLayers) + ", init " + initFeatures + ")";
+        return name + "(growth " + growthRate + ", blocks " + Arrays.toString(blockLayers) + ", init " + initFeatures
+                + (bnSize != 4 ? ", bnSize " + bnSize : "") + (numClasses != 1000 ? ", " + numClasses + " classes" : "")
+                + (bnEps != TORCHVISION_BN_EPS ? ", eps " + bnEps : "") + ")";
     }
 }

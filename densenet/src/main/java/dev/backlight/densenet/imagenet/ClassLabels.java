@@ -1,5 +1,6 @@
 package dev.backlight.densenet.imagenet;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -48,6 +49,33 @@ public interface ClassLabels {
                 return String.format(Locale.ROOT, "class %d", index);
             }
         };
+    }
+
+    /**
+     * The class names in a labels file (for a fine-tuned model): one label a line, a JSON list of
+     * labels, or a JSON object from index to label ({@code {"0": "cat", "1": "dog"}}; Keras'
+     * {@code imagenet_class_index.json}, whose values are {@code [wnid, label]}, works too). The
+     * caller checks the count against the model with {@link #requireClassCount}.
+     *
+     * @throws LabelsFormatException if the file cannot be read or parsed, a label is empty, too long
+     *     or holds a control character, or JSON indices do not run from 0 without gaps
+     */
+    static ClassLabels read(Path file) {
+        return LabelsFile.read(file);
+    }
+
+    /**
+     * {@code labels}, after checking that they name exactly the model's {@code classes} outputs.
+     *
+     * @throws LabelsFormatException if they name more or fewer, saying how many each has
+     */
+    static ClassLabels requireClassCount(ClassLabels labels, int classes) {
+        if (labels.size() != classes) {
+            String what = labels instanceof LabelsFile ? "labels file " + ((LabelsFile) labels).source() : "the labels";
+            throw new LabelsFormatException(what + " names " + labels.size() + " classes but the model's classifier has "
+                    + classes + " outputs; give one label per output, in the classifier's order");
+        }
+        return labels;
     }
 
     /**

@@ -25,10 +25,24 @@ import java.util.Objects;
  *       as torchvision computes it. Channels are R, G, B.
  * </ol>
  *
+ * <p>{@link #keras()} is the preprocessing of Keras' DenseNet instead, for models trained there:
+ * {@code keras.utils.load_img(path, target_size=(224, 224))} resizes the whole image straight to
+ * 224×224 with Pillow's nearest-neighbour filter (no aspect ratio kept, no crop), then
+ * {@code keras.applications.densenet.preprocess_input} scales to [0, 1] and normalises with the
+ * same ImageNet mean and standard deviation in float32. Choose by name with {@link #byName}:
+ * {@code torchvision} (the default) or {@code keras}. (Keras' {@code load_img} ignores a JPEG's EXIF
+ * orientation, which {@link ImageLoader} applies; pass upright images to compare with Keras.)
+ *
  * <p>Images that are not {@code TYPE_INT_RGB} are converted first, as {@link ImageLoader} does
  * (gray replicated, alpha composited on white). Immutable and safe to share between threads.
  */
 public final class ImageNetPreprocessor {
+    /** The name of torchvision's evaluation preprocessing, the default. */
+    public static final String TORCHVISION = "torchvision";
+
+    /** The name of Keras' DenseNet preprocessing ({@code load_img} + {@code preprocess_input}). */
+    public static final String KERAS = "keras";
+
     /** torchvision's evaluation resize: the shorter side, in pixels, before cropping. */
     public static final int DEFAULT_RESIZE = 256;
 
@@ -43,8 +57,12 @@ public final class ImageNetPreprocessor {
 
     private static final ImageNetPreprocessor STANDARD = new ImageNetPreprocessor(DEFAULT_RESIZE, DEFAULT_CROP);
 
+    private static final ImageNetPreprocessor KERAS_DENSENET = new ImageNetPreprocessor(DEFAULT_CROP, DEFAULT_CROP, true);
+
     private final int resize;
     private final int crop;
+    /** Resize the whole image to crop x crop with Pillow's nearest filter instead of shorter side + centre crop. */
+    private final boolean keras;
 
     /**
      * A preprocessor with other sizes, for example {@code new ImageNetPreprocessor(342, 299)}.
@@ -60,6 +78,13 @@ public final class ImageNetPreprocessor {
         }
         this.resize = resize;
         this.crop = crop;
+        this.keras = false;
+    }
+
+    private ImageNetPreprocessor(int resize, int crop, boolean keras) {
+        this.resize = resize;
+        this.crop = crop;
+        this.keras = keras;
     }
 
     /** The standard ImageNet evaluation preprocessing: resize 256, crop 224. */
@@ -67,7 +92,42 @@ public final class ImageNetPreprocessor {
         return STANDARD;
     }
 
-    /** The length the shorter side is resized to. */
+    /**
+     * Keras' DenseNet preprocessing: the whole image resized to 224×224 with Pillow's nearest
+     * filter, as {@code keras.utils.load_img(target_size=(224, 224))} does, then normalised as
+     * {@code preprocess_input} does (the same arithmetic as torchvision's).
+     */
+    public static ImageNetPreprocessor keras() {
+        return KERAS_DENSENET;
+    }
+
+    /**
+     * The preprocessing of this name: {@value #TORCHVISION} ({@link #standard()}) or
+     * {@value #KERAS} ({@link #keras()}), case-insensitive.
+     *
+     * @throws IllegalArgumentException for any other name, listing the known ones
+     */
+    public static ImageNetPreprocessor byName(String name) {
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case TORCHVISION:
+                return STANDARD;
+            case KERAS:
+                return KERAS_DENSENET;
+            default:
+                throw new IllegalArgumentException("unknown preprocessing '" + name + "'; known: " + TORCHVISION
+                        + " (resize 256, centre crop 224), " + KERAS + " (resize to 224x224, nearest)");
+        }
+    }
+
+    /** {@value #TORCHVISION} or {@value #KERAS}. */
+    public String name() {
+        return keras ? KERAS : TORCHVISION;
+    }
+
+    /**
+     * The length the shorter side is resized to; for {@link #keras()} both sides are resized to
+     * {@link #crop()} and this is {@code crop()}.
+     */
     public int resize() {
         return resize;
     }
@@ -97,7 +157,8 @@ public final class ImageNetPreprocessor {
 
     /**
      * The resized and centre-cropped 8-bit image, {@code crop x crop}, {@code TYPE_INT_RGB}: exactly
-     * the pixels that {@link #toTensor(BufferedImage)} normalises, for drawing overlays on.
+     * the pixels that {@link #toTensor(BufferedImage)} normalises, for drawing overlays on. For
+     * {@link #keras()}, the whole image resized to {@code crop x crop}.
      *
      * @throws IllegalArgumentException if the resized image would be smaller than the crop, or its
      *     longer side would not fit an {@code int}
@@ -109,6 +170,11 @@ public final class ImageNetPreprocessor {
         int height = rgb.getHeight();
         CropBox box = cropBox(width, height);
         int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
+        if (keras) {
+            BufferedImage out = new BufferedImage(crop, crop, BufferedImage.TYPE_INT_RGB);
+            out.setRGB(0, 0, crop, crop, PillowNearestResampler.resize(pixels, width, height, crop, crop), 0, crop);
+            return out;
+        }
         int[] window = PillowBilinearResampler.resizeWindow(
                 pixels, width, height, box.resizedWidth(), box.resizedHeight(), box.left(), box.top(), crop, crop);
         BufferedImage out = new BufferedImage(crop, crop, BufferedImage.TYPE_INT_RGB);
@@ -118,13 +184,17 @@ public final class ImageNetPreprocessor {
 
     /**
      * Where the crop of a {@code width x height} image lies: the resized size and the crop's offset,
-     * exactly as {@link #resizeAndCrop(BufferedImage)} computes them.
+     * exactly as {@link #resizeAndCrop(BufferedImage)} computes them (for {@link #keras()}: resized
+     * to {@code crop x crop}, offset 0).
      *
      * @throws IllegalArgumentException as {@link #resizeAndCrop(BufferedImage)}
      */
     public CropBox cropBox(int width, int height) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("an image must have pixels, got " + width + "x" + height);
+        }
+        if (keras) {
+            return new CropBox(width, height, crop, crop, 0, 0, crop);
         }
         int resizedWidth = width <= height ? resize : longerSide(width, height);
         int resizedHeight = width <= height ? longerSide(height, width) : resize;

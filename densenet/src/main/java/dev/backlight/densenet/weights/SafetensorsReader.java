@@ -26,7 +26,9 @@ import java.util.Map;
  * malformed file, or a tensor of any other dtype, raises a {@link WeightsFormatException} naming
  * the file, the tensor and what to do. The {@code __metadata__} map is checked and dropped.
  *
- * <p>Stateless and thread-safe. The returned weights belong to the caller.
+ * <p>Stateless and thread-safe. The returned weights belong to the caller. To read a file of any
+ * format (safetensors, PyTorch, Keras), use {@link WeightsFiles#read}, which calls this for
+ * safetensors.
  */
 public final class SafetensorsReader {
     /** Larger headers are taken as a sign that the file is not safetensors at all. */
@@ -71,8 +73,8 @@ public final class SafetensorsReader {
         if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
             throw new WeightsFormatException(name + " declares a header of " + Long.toUnsignedString(headerLength)
                     + " bytes, more than the " + MAX_HEADER_BYTES + " a safetensors header can plausibly need;"
-                    + " this is not a safetensors file (a PyTorch .pth/.bin checkpoint?): convert it with"
-                    + " safetensors.torch.save_file(torch.load(path), 'model.safetensors')");
+                    + " this is not a safetensors file (a PyTorch or Keras file? WeightsFiles.read finds the format"
+                    + " and reads those too)");
         }
         if (headerLength > size - 8) {
             throw SafetensorsHeader.problem(name, "declares a header of " + headerLength
