@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-/** Inputs for the CLI tests: seeded arrays, the shared photos, and checks on output folders. */
+/** Inputs for the CLI tests: seeded arrays, the repository's test photos, and checks on output folders. */
 public final class TestData {
     private TestData() {
     }
@@ -30,19 +30,31 @@ public final class TestData {
     }
 
     /**
-     * A file of the shared test data ({@code ../shared/data} beside the repository, that is {@code
-     * ../../shared/data} from this module, where Surefire runs; {@code -Dbacklight.sharedData}
-     * overrides it). Fails the test, saying where it looked, if the file is absent.
+     * A file of the repository's test data ({@code testdata/} at its root: the first {@code testdata}
+     * folder holding a {@code README.md} in the working directory, this module where Surefire runs, or
+     * above it; {@code -Dbacklight.testData} overrides it). Fails the test, saying where it looked, if
+     * the file is absent.
      */
     public static Path shared(String relative) {
-        String override = System.getProperty("backlight.sharedData");
-        Path root = override != null ? Path.of(override) : Path.of("..", "..", "shared", "data");
+        String override = System.getProperty("backlight.testData");
+        Path root = override != null ? Path.of(override) : findTestData();
         Path file = root.resolve(relative);
         if (!Files.isRegularFile(file)) {
-            fail("shared test file " + relative + " not found under " + root.toAbsolutePath().normalize()
-                    + " (expected ../shared/data beside the repository, or set -Dbacklight.sharedData=<folder>)");
+            fail("test data file " + relative + " not found under " + root.toAbsolutePath().normalize()
+                    + " (expected testdata/ at the root of the repository, or set -Dbacklight.testData=<folder>)");
         }
         return file;
+    }
+
+    private static Path findTestData() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("testdata");
+            if (Files.isRegularFile(candidate.resolve("README.md"))) {
+                return candidate;
+            }
+        }
+        return start.resolve("testdata");
     }
 
     /** The names of everything in {@code dir}, hidden and temporary files included. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,8 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link Gemm}: {@code C += A·B} against a double-precision triple loop, bit for bit against the
  * chain each kernel promises ({@link GemmKernel}), identical bits for any thread count, and the
- * kernel choice. Surefire runs this class twice: with {@code --add-modules jdk.incubator.vector}
- * (system property {@code backlight.test.gemm=vector}) and without ({@code scalar}).
+ * kernel choice. Surefire runs this class three times: with {@code --add-modules jdk.incubator.vector}
+ * (system property {@code backlight.test.gemm=vector}), at the widest vectors the host has; again with
+ * {@code -XX:UseAVX=2}, which caps them at 256 bits (8 floats, {@code backlight.test.gemm.lanes=8}), so
+ * that an AVX-512 host tests both widths; and without the module ({@code scalar}).
  */
 class GemmTest {
     /** Unit roundoff of float32. */
@@ -200,6 +204,41 @@ class GemmTest {
             assertTrue(Gemm.kernel() instanceof ScalarGemm, description);
         }
         assertEquals(description, CpuGemm.kernelDescription());
+    }
+
+    /**
+     * The Vector API kernel's vectors are as wide as the registers HotSpot was allowed to use: its
+     * {@code UseAVX} level (3: AVX-512, 512 bits, 16 floats; 2: AVX2, 256 bits, 8 floats), read from
+     * the VM, not from the Vector API. Where the execution asks for a width
+     * ({@code backlight.test.gemm.lanes}), that width ran. Prints the kernel into the test's output
+     * file ({@code dev.backlight.cpu.GemmTest-output.txt} in each execution's report folder).
+     */
+    @Test
+    void theVectorKernelIsAsWideAsTheJvmsVectorRegisters() {
+        assumeTrue(Gemm.kernel().getClass().getSimpleName().equals("VectorGemm"), "the scalar kernel runs here");
+        String description = Gemm.kernelDescription();
+        System.out.println("GEMM kernel in this run: " + description);
+        int useAvx = hotSpotIntOption("UseAVX");
+        String asked = System.getProperty("backlight.test.gemm.lanes");
+        assumeTrue(useAvx >= 2 || asked == null, "this host has no AVX2 (UseAVX=" + useAvx
+                + "): the execution that asks for " + asked + " lanes cannot get them");
+        assumeTrue(useAvx >= 2, "UseAVX=" + useAvx + ": no expected width below AVX2");
+        int lanes = useAvx >= 3 ? 16 : 8;
+        if (asked != null) {
+            assertEquals(Integer.parseInt(asked), lanes, "UseAVX=" + useAvx + " in the execution that asks for " + asked);
+        }
+        assertTrue(description.startsWith("Vector API, " + lanes + " floats/vector, "),
+                "UseAVX=" + useAvx + " gives " + lanes + " floats per vector: " + description);
+    }
+
+    /** An integer HotSpot option such as UseAVX, or -1 where the VM does not say. */
+    private static int hotSpotIntOption(String name) {
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? -1 : Integer.parseInt(bean.getVMOption(name).getValue());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     @Test

@@ -10,7 +10,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * The image-loading edge cases of the shared data ({@code images/edge-cases/}, see its README) come
+ * The image-loading edge cases of the test data ({@code testdata/images/edge-cases/}, see its README) come
  * out upright and in the right colours: each is compared with the photo it was made from.
  *
  * <p>Tolerance: PSNR above {@value #MIN_PSNR_DB} dB over R, G and B. Re-encoding a photo as JPEG

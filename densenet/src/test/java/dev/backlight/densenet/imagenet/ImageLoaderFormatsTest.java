@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Formats beyond the shared photos: WebP (lossless and lossy, through TwelveMonkeys), the first
+ * Formats beyond the test photos: WebP (lossless and lossy, through TwelveMonkeys), the first
  * frame of an animated GIF, BMP, a stated background under alpha, and all eight EXIF orientations.
  */
 class ImageLoaderFormatsTest {

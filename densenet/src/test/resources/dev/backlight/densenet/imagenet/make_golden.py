@@ -7,7 +7,7 @@ Run with Debian's interpreter, which has the reference packages:
     /usr/bin/python3 densenet/src/test/resources/dev/backlight/densenet/imagenet/make_golden.py
 
 (written against torch 1.13, torchvision 0.14.1, Pillow 9.4, numpy 1.24 from Debian bookworm).
-The shared test data folder defaults to ../shared/data beside the repository; pass another as the
+The test data folder defaults to testdata/ at the root of the repository; pass another as the
 first argument. Everything is written to golden/ next to this script:
 
   inputs/lion_300x200.png, inputs/lion_180x250.png
@@ -37,7 +37,7 @@ from torchvision import transforms as T
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "golden"
-SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[8] / "shared" / "data"
+SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[7] / "testdata"
 
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
