@@ -276,8 +276,8 @@ anchor() { # anchor ID MAX ARGS...
   fi
 }
 # The tutorial: hooks on every nn.ReLU, parameters requiring grad (weight gradients computed too).
-anchor torch_tutorial 55 --methods guided-hooks --dtypes fp32 --formats contiguous --param-grad on
+anchor torch_tutorial 50 --methods guided-hooks --dtypes fp32 --formats contiguous --param-grad on
 # PyTorch's fastest fp32 guided backprop: input gradients only, NCHW and NHWC.
-anchor torch_fp32 55 --methods guided-correct --dtypes fp32 --param-grad off
+anchor torch_fp32 70 --methods guided-correct --dtypes fp32 --param-grad off
 
 finish

