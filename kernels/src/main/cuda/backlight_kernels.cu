@@ -7,9 +7,11 @@
 // Determinism: no atomics. Each output element is written by exactly one thread, and every sum
 // has a fixed order, so results do not depend on the launch configuration.
 //
-// The batch-norm affine is evaluated as __fadd_rn(__fmul_rn(a, x), b): never contracted to an
-// FMA, so the ReLU mask recomputed in the backward pass is bit-identical to the forward pass's
-// and to the CPU backend's (which computes a * x + b in two roundings as well).
+// Rounding: no kernel lets nvcc contract a multiply and an add into an FMA (it does so for a
+// plain `s += a * b`). Products are written __fmul_rn and their sums __fadd_rn, so every kernel
+// rounds twice, as the CPU backend and the host simulation of the CUDA backend do; the batch-norm
+// affine __fadd_rn(__fmul_rn(a, x), b) in particular makes the ReLU mask recomputed in the
+// backward pass bit-identical to the forward pass's. (KernelsTest checks the PTX for fma.)
 
 #define RULE_VANILLA 0
 #define RULE_DECONVNET 1
@@ -182,7 +184,7 @@ extern "C" __global__ void avgpool_backward(const float* __restrict__ dy, long l
         float sum = 0.0f;
         for (int oy = oy0; oy <= oy1; oy++) {
             for (int ox = ox0; ox <= ox1; ox++) {
-                sum += g[oy * ow + ox] * inv;
+                sum = __fadd_rn(sum, __fmul_rn(g[oy * ow + ox], inv));
             }
         }
         dx[n * dxStride + (long long) c * h * w + (long long) iy * w + ix] += sum;
@@ -214,7 +216,7 @@ extern "C" __global__ void global_avgpool_backward(const float* __restrict__ dy,
         int n = (int) (i / per);
         long long rem = i - n * per;
         int c = (int) (rem / plane);
-        dx[n * dxStride + rem] += dy[(long long) n * channels + c] * (1.0f / (float) plane);
+        dx[n * dxStride + rem] = __fadd_rn(dx[n * dxStride + rem], __fmul_rn(dy[(long long) n * channels + c], 1.0f / (float) plane));
     }
 }
 

@@ -32,7 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The attribution methods checked against their definitions on small networks, on any backend. */
+/**
+ * The attribution methods checked against their definitions on small networks, on any backend.
+ * Results of the same images at different batch sizes (SmoothGrad's sample batches) must have
+ * identical bits unless the backend says otherwise ({@link #sameImagesAcrossBatchSizes()}).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class MethodConformance {
     private static final DenseNetConfig SMALL = new DenseNetConfig("densenet-small", 8, new int[] {2, 3}, 16, 2, 12, 1e-5f);
@@ -42,6 +46,26 @@ public abstract class MethodConformance {
 
     /** Creates the backend under test. */
     protected abstract Backend createBackend();
+
+    /**
+     * The relative L2 difference allowed between maps of the same images computed in batches of
+     * different sizes; 0 (the default) demands identical bits. A GPU backend whose libraries choose
+     * kernels by problem size may round an image differently in another batch (1e-5 leaves room
+     * for float32 rounding over these small networks).
+     */
+    protected double sameImagesAcrossBatchSizes() {
+        return 0;
+    }
+
+    private void assertSameAcrossBatchSizes(float[] expected, float[] actual, String what) {
+        double tolerance = sameImagesAcrossBatchSizes();
+        if (tolerance == 0) {
+            assertArrayEquals(expected, actual, what);
+        } else {
+            double err = Numerics.relativeL2(actual, expected);
+            assertTrue(err <= tolerance, what + ": relative L2 difference " + err + " (bound " + tolerance + ")");
+        }
+    }
 
     @BeforeAll
     void start() {
@@ -92,7 +116,7 @@ public abstract class MethodConformance {
                 Attribution smooth = new SmoothGrad(base, SmoothGrad.Variant.MEAN, 0.0, 5, 2, 3).attribute(m, x, Target.topK(2));
                 assertArrayEquals(plain.classes(), smooth.classes());
                 for (int r = 0; r < 2; r++) {
-                    assertArrayEquals(plain.map(r).data(), smooth.map(r).data(), base.id() + " rank " + r);
+                    assertSameAcrossBatchSizes(plain.map(r).data(), smooth.map(r).data(), base.id() + " rank " + r);
                 }
             }
         }
@@ -108,7 +132,7 @@ public abstract class MethodConformance {
             float[] squared = new SmoothGrad(base, SmoothGrad.Variant.SQUARED, 0.1, 6, 4, 9).attribute(m, x, Target.top1()).map(0).data();
             float[] variance = new SmoothGrad(base, SmoothGrad.Variant.VARIANCE, 0.1, 6, 4, 9).attribute(m, x, Target.top1()).map(0).data();
             float[] plain = base.attribute(m, x, Target.top1()).map(0).data();
-            assertArrayEquals(mean, again, "the sample batch size must not change the result");
+            assertSameAcrossBatchSizes(mean, again, "the sample batch size must not change the result");
             assertTrue(Numerics.relativeL2(mean, plain) > 1e-3, "noise must change the map");
             double[] expected = new double[variance.length];
             for (int i = 0; i < mean.length; i++) {

@@ -96,32 +96,34 @@ public final class ReferenceModel {
             double[] w = param(c.weight());
             double[] b = c.bias() == null ? null : param(c.bias());
             int k = c.kernelH();
-            for (int i = 0; i < batch; i++) {
-                for (int o = 0; o < s[0]; o++) {
-                    int yo = (i * s[0] + o) * s[1] * s[2];
-                    java.util.Arrays.fill(out, yo, yo + s[1] * s[2], b == null ? 0 : b[o]);
-                    for (int ci = 0; ci < is[0]; ci++) {
-                        int xo = (i * is[0] + ci) * is[1] * is[2];
-                        for (int ky = 0; ky < k; ky++) {
-                            for (int kx = 0; kx < c.kernelW(); kx++) {
-                                double wv = w[((o * is[0] + ci) * k + ky) * c.kernelW() + kx];
-                                for (int oy = 0; oy < s[1]; oy++) {
-                                    int iy = oy * c.stride() - c.padding() + ky;
-                                    if (iy < 0 || iy >= is[1]) {
-                                        continue;
-                                    }
-                                    for (int ox = 0; ox < s[2]; ox++) {
-                                        int ix = ox * c.stride() - c.padding() + kx;
-                                        if (ix >= 0 && ix < is[2]) {
-                                            out[yo + oy * s[2] + ox] += wv * x[xo + iy * is[2] + ix];
-                                        }
+            // One task per (image, output channel): each writes its own plane in a fixed order, so
+            // the result does not depend on the number of threads.
+            java.util.stream.IntStream.range(0, batch * s[0]).parallel().forEach(io -> {
+                int i = io / s[0];
+                int o = io % s[0];
+                int yo = (i * s[0] + o) * s[1] * s[2];
+                java.util.Arrays.fill(out, yo, yo + s[1] * s[2], b == null ? 0 : b[o]);
+                for (int ci = 0; ci < is[0]; ci++) {
+                    int xo = (i * is[0] + ci) * is[1] * is[2];
+                    for (int ky = 0; ky < k; ky++) {
+                        for (int kx = 0; kx < c.kernelW(); kx++) {
+                            double wv = w[((o * is[0] + ci) * k + ky) * c.kernelW() + kx];
+                            for (int oy = 0; oy < s[1]; oy++) {
+                                int iy = oy * c.stride() - c.padding() + ky;
+                                if (iy < 0 || iy >= is[1]) {
+                                    continue;
+                                }
+                                for (int ox = 0; ox < s[2]; ox++) {
+                                    int ix = ox * c.stride() - c.padding() + kx;
+                                    if (ix >= 0 && ix < is[2]) {
+                                        out[yo + oy * s[2] + ox] += wv * x[xo + iy * is[2] + ix];
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
+            });
         } else if (op instanceof Op.BatchNorm bn) {
             double[] g = param(bn.prefix() + ".weight");
             double[] b = param(bn.prefix() + ".bias");
@@ -230,31 +232,33 @@ public final class ReferenceModel {
         if (op instanceof Op.Conv2d c) {
             double[] w = param(c.weight());
             int k = c.kernelH();
-            for (int i = 0; i < batch; i++) {
+            // One task per (image, input channel), summing over output channels in ascending order:
+            // each element of dx receives its terms in the same order as a serial loop would give them.
+            java.util.stream.IntStream.range(0, batch * is[0]).parallel().forEach(ic -> {
+                int i = ic / is[0];
+                int ci = ic % is[0];
+                int xo = (i * is[0] + ci) * is[1] * is[2];
                 for (int o = 0; o < s[0]; o++) {
                     int yo = (i * s[0] + o) * s[1] * s[2];
-                    for (int ci = 0; ci < is[0]; ci++) {
-                        int xo = (i * is[0] + ci) * is[1] * is[2];
-                        for (int ky = 0; ky < k; ky++) {
-                            for (int kx = 0; kx < c.kernelW(); kx++) {
-                                double wv = w[((o * is[0] + ci) * k + ky) * c.kernelW() + kx];
-                                for (int oy = 0; oy < s[1]; oy++) {
-                                    int iy = oy * c.stride() - c.padding() + ky;
-                                    if (iy < 0 || iy >= is[1]) {
-                                        continue;
-                                    }
-                                    for (int ox = 0; ox < s[2]; ox++) {
-                                        int ix = ox * c.stride() - c.padding() + kx;
-                                        if (ix >= 0 && ix < is[2]) {
-                                            dx[xo + iy * is[2] + ix] += wv * dy[yo + oy * s[2] + ox];
-                                        }
+                    for (int ky = 0; ky < k; ky++) {
+                        for (int kx = 0; kx < c.kernelW(); kx++) {
+                            double wv = w[((o * is[0] + ci) * k + ky) * c.kernelW() + kx];
+                            for (int oy = 0; oy < s[1]; oy++) {
+                                int iy = oy * c.stride() - c.padding() + ky;
+                                if (iy < 0 || iy >= is[1]) {
+                                    continue;
+                                }
+                                for (int ox = 0; ox < s[2]; ox++) {
+                                    int ix = ox * c.stride() - c.padding() + kx;
+                                    if (ix >= 0 && ix < is[2]) {
+                                        dx[xo + iy * is[2] + ix] += wv * dy[yo + oy * s[2] + ox];
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
+            });
         } else if (op instanceof Op.BatchNorm bn) {
             double[] g = param(bn.prefix() + ".weight");
             double[] v = param(bn.prefix() + ".running_var");

@@ -40,9 +40,22 @@ public final class CudaBackend implements Backend, DeviceMemoryReporter {
         return CudaBackendProvider.NAME;
     }
 
-    /** The GPU, driver, libraries and math mode, in one line. */
+    /** The GPU, driver, libraries, math mode and algorithm search, in one line. */
     public String describe() {
         return source.describe();
+    }
+
+    /**
+     * The convolution algorithms chosen so far, such as
+     * {@code 212 searches; {backward-data ALGO_1=106, forward IMPLICIT_PRECOMP_GEMM=106}}.
+     */
+    public String algorithmSummary() {
+        return source.algorithms().summary();
+    }
+
+    /** The algorithm cache of this backend's models (tests look inside). */
+    AlgorithmCache algorithms() {
+        return source.algorithms();
     }
 
     @Override

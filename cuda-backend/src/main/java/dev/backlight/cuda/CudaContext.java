@@ -27,9 +27,12 @@ import jcuda.driver.CUresult;
 import jcuda.jcudnn.JCudnn;
 
 /**
- * One GPU for one {@link CudaBackend}: the device's primary context (retained, so that cuDNN and
- * cuBLAS, which use the runtime API, see the same context and pointers), our kernels loaded once,
- * and the memory ledger. Models get a {@link CudaDevice} each ({@link #open()}).
+ * One GPU for one {@link CudaBackend}, with that backend's {@link CudaSettings}: the device's
+ * primary context (retained, so that cuDNN and cuBLAS, which use the runtime API, see the same
+ * context and pointers; two backends on one GPU share it, each retaining it), our kernels loaded
+ * once per backend, the memory ledger and the convolution {@link AlgorithmCache}. Nothing here is
+ * static: backends on different GPUs, or with different settings, share no state. Models get a
+ * {@link CudaDevice} each ({@link #open()}).
  *
  * <p>Thread-safe: allocation and freeing go through the driver, which is; every call makes the
  * context current on the calling thread first.
@@ -44,12 +47,14 @@ final class CudaContext implements DeviceSource {
     private final CUmodule module = new CUmodule();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final MemoryLedger ledger = new MemoryLedger();
-    private final MathMode math;
+    private final AlgorithmCache algorithms = new AlgorithmCache();
+    private final CudaSettings settings;
     private final String description;
     private boolean closed;
 
-    private CudaContext(int ordinal, MathMode math) {
-        this.math = math;
+    private CudaContext(CudaSettings settings) {
+        this.settings = settings;
+        int ordinal = settings.device();
         CudaStatus.driver(cuInit(0), "cuInit");
         CudaStatus.driver(cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
         CudaStatus.driver(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
@@ -65,18 +70,19 @@ final class CudaContext implements DeviceSource {
             CudaStatus.driver(cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
             int[] driverVersion = new int[1];
             CudaStatus.driver(cuDriverGetVersion(driverVersion), "cuDriverGetVersion");
-            this.description = cString(name) + ", CUDA driver API " + driverVersion[0] / 1000 + "." + driverVersion[0] % 1000 / 10
-                    + ", cuDNN " + JCudnn.cudnnGetVersion() + ", kernels from " + kernels + ", math " + math.label();
+            this.description = cString(name) + " (GPU " + ordinal + "), CUDA driver API " + driverVersion[0] / 1000 + "."
+                    + driverVersion[0] % 1000 / 10 + ", cuDNN " + JCudnn.cudnnGetVersion() + ", kernels from " + kernels
+                    + ", math " + settings.math().label() + ", algorithms by " + settings.algorithms().id();
         } catch (RuntimeException | LinkageError e) {
             cuDevicePrimaryCtxRelease(device);
             throw e;
         }
     }
 
-    /** Loads the natives and opens GPU {@code ordinal}. */
-    static CudaContext open(int ordinal, MathMode math) {
+    /** Loads the natives and opens the GPU the settings name. */
+    static CudaContext open(CudaSettings settings) {
         CudaNativeLoader.load();
-        return new CudaContext(ordinal, math);
+        return new CudaContext(settings);
     }
 
     /** Loads the fatbin (SASS for our architectures), else the portable PTX; returns which. */
@@ -110,8 +116,13 @@ final class CudaContext implements DeviceSource {
         return functions.get(name);
     }
 
-    MathMode math() {
-        return math;
+    CudaSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public AlgorithmCache algorithms() {
+        return algorithms;
     }
 
     @Override

@@ -22,8 +22,9 @@ import jcuda.runtime.cudaStream_t;
 /**
  * One model's session on the GPU: its stream (blocking with respect to the legacy default stream,
  * so the synchronous host copies are ordered with it), its cuDNN and cuBLAS handles bound to that
- * stream, the convolution descriptors and algorithms ({@link CudnnConvolutions}), and the kernel
- * launches. See {@link Device} for the operations' meaning.
+ * stream, its convolutions ({@link CudnnConvolutions}, run by a {@link ConvolutionRunner} with
+ * algorithms from the backend's shared {@link AlgorithmCache}), and the kernel launches. See
+ * {@link Device} for the operations' meaning.
  */
 final class CudaDevice implements Device {
     /** Threads per block of our grid-stride kernels. */
@@ -35,7 +36,8 @@ final class CudaDevice implements Device {
     private final CUstream stream = new CUstream();
     private final cudnnHandle cudnn = new cudnnHandle();
     private final cublasHandle cublas = new cublasHandle();
-    private final CudnnConvolutions convolutions;
+    private final CudnnConvolutions cudnnConvolutions;
+    private final ConvolutionRunner convolutions;
     /** Kernels whose argument kinds were checked against {@link #KERNEL_SIGNATURES}. */
     private final java.util.Set<String> checkedKernels = new java.util.HashSet<>();
     private boolean closed;
@@ -52,7 +54,7 @@ final class CudaDevice implements Device {
             CudaStatus.cublas(JCublas2.cublasCreate(cublas), "cublasCreate");
             cublasCreated = true;
             CudaStatus.cublas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
-            int mathMode = context.math() == MathMode.TF32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH;
+            int mathMode = context.settings().math() == MathMode.TF32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH;
             CudaStatus.cublas(JCublas2.cublasSetMathMode(cublas, mathMode), "cublasSetMathMode");
         } catch (RuntimeException e) {
             if (cublasCreated) {
@@ -64,7 +66,8 @@ final class CudaDevice implements Device {
             cuStreamDestroy(stream);
             throw e;
         }
-        this.convolutions = new CudnnConvolutions(cudnn, context, this);
+        this.cudnnConvolutions = new CudnnConvolutions(cudnn, context.settings().math());
+        this.convolutions = new ConvolutionRunner(cudnnConvolutions, context.algorithms(), context.settings(), this);
     }
 
     @Override
@@ -75,6 +78,12 @@ final class CudaDevice implements Device {
     @Override
     public long freeBytes() {
         return context.freeBytes();
+    }
+
+    /** cuDNN's tensor descriptors count elements in 32-bit integers. */
+    @Override
+    public long maxTensorElements() {
+        return Integer.MAX_VALUE;
     }
 
     @Override
@@ -123,7 +132,7 @@ final class CudaDevice implements Device {
     @Override
     public void addChannelBias(long bias, View y, int batch) {
         context.makeCurrent();
-        convolutions.addChannelBias(bias, y, batch, 1f);
+        cudnnConvolutions.addChannelBias(bias, y, batch, 1f);
     }
 
     @Override
@@ -190,23 +199,31 @@ final class CudaDevice implements Device {
         float beta = 0f;
         if (bias != 0) {
             // y = broadcast bias, then y += W·x: cudnnAddTensor with beta 0 writes the bias rows.
-            convolutions.addChannelBias(bias, new View(y, out, 1, 1, out), batch, 0f);
+            cudnnConvolutions.addChannelBias(bias, new View(y, out, 1, 1, out), batch, 0f);
             beta = 1f;
         }
-        // Row-major y[batch][out] is column-major yᵀ (out × batch) = W (out × in) · xᵀ (in × batch);
+        // One product per image: cuBLAS picks its SGEMM kernel (and summation order) by the shape,
+        // so a product over the whole batch would round an image's logits differently at different
+        // batch sizes. Row-major y[n][out] is column-major yᵀ (out × 1) = W (out × in) · xᵀ (in × 1);
         // row-major W[out][in] read column-major is Wᵀ, hence OP_T.
-        CudaStatus.cublas(JCublas2.cublasSgemm(cublas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, out, batch, in,
-                Pointer.to(new float[] {1f}), CudaContext.at(weight), in, CudaContext.at(x), in,
-                Pointer.to(new float[] {beta}), CudaContext.at(y), out), "cublasSgemm(classifier " + out + "x" + in + ", batch " + batch + ")");
+        for (int n = 0; n < batch; n++) {
+            CudaStatus.cublas(JCublas2.cublasSgemm(cublas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, out, 1, in,
+                    Pointer.to(new float[] {1f}), CudaContext.at(weight), in, CudaContext.at(x + 4L * n * in), in,
+                    Pointer.to(new float[] {beta}), CudaContext.at(y + 4L * n * out), out),
+                    "cublasSgemm(classifier " + out + "x" + in + ", image " + n + " of " + batch + ")");
+        }
     }
 
     @Override
     public void linearBackwardData(long dy, long weight, long dx, int in, int out, int batch) {
         context.makeCurrent();
-        // Column-major dxᵀ (in × batch) += Wᵀ (in × out, row-major W read as is) · dyᵀ (out × batch).
-        CudaStatus.cublas(JCublas2.cublasSgemm(cublas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N, in, batch, out,
-                Pointer.to(new float[] {1f}), CudaContext.at(weight), in, CudaContext.at(dy), out,
-                Pointer.to(new float[] {1f}), CudaContext.at(dx), in), "cublasSgemm(classifier backward " + in + "x" + out + ", batch " + batch + ")");
+        // Column-major dxᵀ (in × 1) += Wᵀ (in × out, row-major W read as is) · dyᵀ (out × 1), one image at a time as above.
+        for (int n = 0; n < batch; n++) {
+            CudaStatus.cublas(JCublas2.cublasSgemm(cublas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N, in, 1, out,
+                    Pointer.to(new float[] {1f}), CudaContext.at(weight), in, CudaContext.at(dy + 4L * n * out), out,
+                    Pointer.to(new float[] {1f}), CudaContext.at(dx + 4L * n * in), in),
+                    "cublasSgemm(classifier backward " + in + "x" + out + ", image " + n + " of " + batch + ")");
+        }
     }
 
     @Override

@@ -41,6 +41,8 @@ final class CudaModel implements CompiledModel {
     private final long parameterBlock;
     private final long[] parameterAddress;
     private final long bytesPerImage;
+    /** The most images one chunk may hold: no tensor may span more than {@link Device#maxTensorElements()}. */
+    private final int maxImagesPerChunk;
     /** Device vectors a = 1 and b = 0, for plain ReLUs. */
     private final long ones;
     private final long zeros;
@@ -81,6 +83,16 @@ final class CudaModel implements CompiledModel {
             total += align(4L * host.get(i).length);
         }
         this.bytesPerImage = layout(1, null, null, null);
+        long widestImage = java.util.stream.Stream.concat(plan.dataSizes().stream(), plan.gradSizes().stream())
+                .mapToLong(Number::longValue).max().orElse(1);
+        long maxImages = device.maxTensorElements() / Math.max(1, widestImage);
+        if (maxImages < 1) {
+            device.close();
+            throw new IllegalArgumentException("graph " + plan.graph().name() + " needs a tensor of " + widestImage
+                    + " floats for one image, more than the " + device.maxTensorElements()
+                    + " elements cuDNN takes in one tensor; use a smaller input size");
+        }
+        this.maxImagesPerChunk = (int) Math.min(Integer.MAX_VALUE, maxImages);
         long block = 0;
         try {
             block = device.allocate(Math.max(total, ALIGN), "parameters of " + plan.graph().name());
@@ -261,11 +273,20 @@ final class CudaModel implements CompiledModel {
         }
     }
 
-    /** How many of {@code wanted} images the free device memory holds, counting what this model holds already. */
+    /**
+     * How many of {@code wanted} images the free device memory holds, counting what this model
+     * holds already, and at most {@link #maxImagesPerChunk} (a device with room for more would
+     * otherwise make tensors cuDNN refuses, which is not an out-of-memory and would not be split).
+     */
     private int fitting(int wanted) {
         long free = device.freeBytes() + (activationBlock == 0 ? 0 : align(bytesPerImage * capacity));
         long fit = (long) (free * FREE_MEMORY_SHARE) / Math.max(1, bytesPerImage);
-        return (int) Math.max(1, Math.min(wanted, fit));
+        return (int) Math.max(1, Math.min(Math.min(wanted, fit), maxImagesPerChunk));
+    }
+
+    /** The most images one chunk may hold (tensor size limit). */
+    int maxImagesPerChunk() {
+        return maxImagesPerChunk;
     }
 
     /** Frees the activation buffers and allocates them for {@code images}, halving on out-of-memory. */

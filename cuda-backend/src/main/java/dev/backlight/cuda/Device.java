@@ -43,6 +43,12 @@ interface Device extends AutoCloseable {
     long freeBytes();
 
     /**
+     * The most elements one tensor may span ({@code batch × imageStride}): cuDNN's descriptors
+     * count in 32-bit integers, so a batch is split before any of its tensors would pass 2³¹ − 1.
+     */
+    long maxTensorElements();
+
+    /**
      * Allocates {@code bytes} of device memory, recorded in the ledger under {@code label}.
      *
      * @throws DeviceOutOfMemoryException if the device has not enough free memory

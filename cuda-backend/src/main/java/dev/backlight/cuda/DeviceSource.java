@@ -12,6 +12,9 @@ interface DeviceSource extends AutoCloseable {
     /** The memory ledger shared by every device of this source. */
     MemoryLedger ledger();
 
+    /** The convolution algorithms chosen so far, shared by every device of this source. */
+    AlgorithmCache algorithms();
+
     /** One line: the GPU, driver and library versions, the math mode. */
     String describe();
 

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Tolerances (relative L2): 1e-4 for logits, guided and deconvnet maps, as the design requires
  * between backends; 5e-3 for vanilla gradients, whose small values come from heavy cancellation
- * (the same bounds as against the float64 reference). The simulation accumulates convolutions in
- * double, the CPU backend in float32, so the two differ by float32 rounding only.
+ * (the same bounds as against the float64 reference). The simulation and the CPU backend both
+ * accumulate convolutions in float32, in different orders, so they differ by float32 rounding only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CudaModelSimulatedTest {

@@ -47,6 +47,30 @@ class KernelsTest {
         }
     }
 
+    /**
+     * nvcc contracts {@code s += a * b} into {@code fma.rn.f32}, which rounds once where the CPU
+     * backend and the host simulation round twice; the kernels write their products with
+     * {@code __fmul_rn} so that none is contracted. Checked in the PTX nvcc produced.
+     */
+    @Test
+    void noKernelContractsAMultiplyAndAnAddIntoAnFma() {
+        built();
+        byte[] ptx = Kernels.ptx().orElseThrow();
+        String text = new String(ptx, 0, ptx.length - 1, StandardCharsets.US_ASCII);
+        String kernel = "?";
+        List<String> contracted = new java.util.ArrayList<>();
+        for (String line : text.split("\n")) {
+            Matcher entry = Pattern.compile("\\.entry (\\w+)\\(").matcher(line);
+            if (entry.find()) {
+                kernel = entry.group(1);
+            }
+            if (line.contains("fma.rn.f32") && !contracted.contains(kernel)) {
+                contracted.add(kernel);
+            }
+        }
+        assertTrue(contracted.isEmpty(), "kernels with a contracted multiply-add (fma.rn.f32): " + contracted);
+    }
+
     @Test
     void fatbinHasTheFatbinMagic() {
         built();

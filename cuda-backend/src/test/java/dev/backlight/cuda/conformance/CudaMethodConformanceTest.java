@@ -9,4 +9,9 @@ class CudaMethodConformanceTest extends MethodConformance {
     protected Backend createBackend() {
         return CudaTestSupport.createOrSkip();
     }
+
+    @Override
+    protected double sameImagesAcrossBatchSizes() {
+        return CudaTestSupport.ACROSS_BATCH_SIZES;
+    }
 }
