@@ -8,8 +8,11 @@ import java.util.Optional;
 /**
  * The backend options of a command: {@code --threads}, and the GPU settings the command line takes
  * from the environment (the library itself reads no global setting): the GPU index
- * ({@code BACKLIGHT_CUDA_DEVICE}, or the system property {@code backlight.cuda.device}) and the
- * arithmetic ({@code BACKLIGHT_CUDA_MATH} / {@code backlight.cuda.math}: {@code fp32} or {@code tf32}).
+ * ({@code BACKLIGHT_CUDA_DEVICE}, or the system property {@code backlight.cuda.device}), the
+ * arithmetic ({@code BACKLIGHT_CUDA_MATH} / {@code backlight.cuda.math}: {@code fp32} or {@code tf32})
+ * and how convolution algorithms are chosen ({@code BACKLIGHT_CUDA_ALGORITHMS} /
+ * {@code backlight.cuda.algorithms}: {@code heuristics} or {@code find}), passed to the CUDA backend
+ * as its {@code BackendOptions}.
  */
 public final class BackendSettings {
     private BackendSettings() {
@@ -44,6 +47,7 @@ public final class BackendSettings {
                         + "'; give fp32 (the default, exact) or tf32", e);
             }
         }
+        Settings.get("backlight.cuda.algorithms", "BACKLIGHT_CUDA_ALGORITHMS").ifPresent(v -> b.property("cuda.algorithms", v));
         return b.build();
     }
 }

@@ -16,6 +16,7 @@ import dev.backlight.api.backend.Precision;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.method.AttributionMethod;
 import dev.backlight.api.method.Target;
+import dev.backlight.cli.BackendSettings;
 import dev.backlight.cli.DownloadProgress;
 import dev.backlight.cli.ExitCodes;
 import dev.backlight.cli.Logging;
@@ -160,7 +161,13 @@ public final class BenchCommand implements Callable<Integer> {
         VectorApiHint.warnIfScalar(selection.chosen().name(), spec.commandLine().getErr());
         Weights loaded = source.load(config, new DownloadProgress(Progress.Mode.AUTO, spec.commandLine().getErr())).weights();
         PrintWriter err = spec.commandLine().getErr();
-        BackendOptions options = BackendOptions.builder().threads(threads).precision(Precision.byId(precision)).build();
+        BackendOptions options;
+        try {
+            options = BackendSettings.options(threads, selection.chosen().name()).toBuilder()
+                    .precision(Precision.byId(precision)).build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         List<BenchResult> results = new ArrayList<>();
         try (Backend engine = selection.create(options)) {
             DeviceMemoryMeter device = DeviceMemoryMeter.of(engine);

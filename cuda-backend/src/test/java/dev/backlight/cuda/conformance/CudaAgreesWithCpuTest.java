@@ -33,7 +33,9 @@ class CudaAgreesWithCpuTest {
     void denseNet201MapsAgreeWithTheCpuBackend() {
         Graph graph = DenseNet.build(DenseNetConfig.DENSENET201, 224, 224);
         Weights weights = RandomWeights.generate(graph, 2026);
-        double[] bound = {5e-3, 1e-4, 1e-4}; // vanilla, deconvnet, guided
+        // Vanilla gradients are sums with heavy cancellation (see the design's numbers); the others 1e-4.
+        java.util.Map<BuiltinRule, Double> bound = java.util.Map.of(BuiltinRule.VANILLA, 5e-3, BuiltinRule.DECONVNET, 1e-4,
+                BuiltinRule.GUIDED, 1e-4);
         StringBuilder report = new StringBuilder();
         try (Backend gpu = CudaTestSupport.createOrSkip(); CpuBackend cpu = new CpuBackend(Runtime.getRuntime().availableProcessors());
              CompiledModel g = gpu.compile(graph, weights); CompiledModel c = cpu.compile(graph, weights)) {
@@ -54,7 +56,7 @@ class CudaAgreesWithCpuTest {
                     assertTrue(Numerics.allFinite(actual), rule + ": non-finite values");
                     double err = Numerics.relativeL2(actual, expected);
                     report.append(", ").append(rule).append(' ').append(String.format("%.2e", err));
-                    assertTrue(err < bound[rule.ordinal()], "batch " + n + ", " + rule + ": relative L2 " + err);
+                    assertTrue(err < bound.get(rule), "batch " + n + ", " + rule + ": relative L2 " + err);
                 }
                 report.append("; ");
             }
