@@ -159,7 +159,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         VectorApiHint.warnIfScalar(selection.chosen().name(), spec.commandLine().getErr());
-        Weights loaded = source.load(config, new DownloadProgress(Progress.Mode.AUTO, spec.commandLine().getErr())).weights();
+        WeightsSource.Loaded read = source.load(config, new DownloadProgress(Progress.Mode.AUTO, spec.commandLine().getErr()));
+        Weights loaded = read.weights();
+        if (!read.model().equals(config)) {
+            // A checkpoint with its own head (class count, epsilon): the graph follows the weights.
+            graph = DenseNet.build(read.model(), size, size);
+        }
         PrintWriter err = spec.commandLine().getErr();
         BackendOptions options;
         try {

@@ -119,6 +119,17 @@ public final class ExplainCommand implements Callable<Integer> {
                     + ImageLoader.DEFAULT_MAX_PIXELS + ", 100 megapixels).")
     private Long maxPixels;
 
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Names of the model's classes, for a fine-tuned model: one label a line, a JSON list, or a JSON"
+                    + " {\"index\": \"label\"} map (default: ImageNet's names for 1000 classes, else 'class N').")
+    private Path labels;
+
+    @Option(names = "--preprocess", paramLabel = "NAME", defaultValue = "torchvision",
+            description = "How images are prepared: torchvision (shorter side to 256, centre crop 224; for torchvision"
+                    + " and timm weights) or keras (the whole image to 224x224, nearest, as Keras' load_img; for Keras"
+                    + " weights). Default: ${DEFAULT-VALUE}.")
+    private String preprocess;
+
     @Mixin
     private RunOptions runOptions;
 
@@ -151,7 +162,13 @@ public final class ExplainCommand implements Callable<Integer> {
         DenseNetConfig config = config();
         WeightsSource weightsSource = weightsSource(config);
         AttributionMethod attributionMethod = method(config);
-        Target classes = target(config.numClasses());
+        // A weights file may hold a fine-tuned head: its class count is known once it is read.
+        Target classes = target(weightsSource instanceof WeightsSource.File ? Integer.MAX_VALUE : config.numClasses());
+        try {
+            ImageNetPreprocessor.byName(preprocess);
+        } catch (IllegalArgumentException e) {
+            throw usage("--preprocess: " + e.getMessage());
+        }
         if (threads < 0) {
             throw usage("--threads " + threads + " is negative; give 0 (every core) or a positive count");
         }
@@ -183,7 +200,7 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         return new ExplainPlan(weightsSource, config, attributionMethod, classes, selection, backendOptions, out, planned,
                 expansion.failures(), style, renders, runOptions, renderOptions.fullSize(), renderOptions.grid(),
-                background, pixelLimit);
+                background, pixelLimit, labels, preprocess);
     }
 
     /** The {@code --max-pixels} limit, else the library's default (its system property, else 100 megapixels). */
@@ -232,20 +249,26 @@ public final class ExplainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The target; {@code numClasses} is {@link Integer#MAX_VALUE} when only the weights file can tell
+     * (the upper bound is then checked once it is read).
+     */
     private Target target(int numClasses) {
+        boolean known = numClasses != Integer.MAX_VALUE;
         if (target == null) {
             return Target.top1();
         }
         if (target.classIndex != null) {
             int c = target.classIndex;
             if (c < 0 || c >= numClasses) {
-                throw usage("--class " + c + " is out of range: the classes of " + model + " are 0.." + (numClasses - 1));
+                throw usage("--class " + c + " is out of range: the classes of " + model + " are 0.."
+                        + (known ? numClasses - 1 : "K-1, K the number of classes of the weights"));
             }
             return Target.classes(c);
         }
         int k = target.topK;
         if (k < 1 || k > numClasses) {
-            throw usage("--top-k " + k + " is out of range: give 1.." + numClasses);
+            throw usage("--top-k " + k + " is out of range: give 1.." + (known ? numClasses : "K, the number of classes of the weights"));
         }
         return Target.topK(k);
     }

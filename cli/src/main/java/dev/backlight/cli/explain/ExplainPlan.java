@@ -33,11 +33,13 @@ import java.util.Set;
  * @param grid whether a contact sheet is written
  * @param background the colour under transparent pixels, {@code 0xRRGGBB}
  * @param maxPixels the most pixels an image may declare ({@code --max-pixels})
+ * @param labels the labels file ({@code --labels}), or null
+ * @param preprocess the preprocessing's name ({@code --preprocess})
  */
 record ExplainPlan(WeightsSource weights, DenseNetConfig config, AttributionMethod method, Target target,
                    BackendSelection backend, BackendOptions backendOptions, Path out, List<Batch.Planned> inputs,
                    List<InputFailure> failures, MapStyle style, Set<PictureKind> renders, RunOptions run,
-                   boolean fullSize, boolean grid, int background, long maxPixels) {
+                   boolean fullSize, boolean grid, int background, long maxPixels, Path labels, String preprocess) {
     ExplainPlan {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(config, "config");

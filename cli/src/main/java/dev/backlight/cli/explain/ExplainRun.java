@@ -12,7 +12,9 @@ import dev.backlight.cli.Timing;
 import dev.backlight.cli.VectorApiHint;
 import dev.backlight.cli.VersionProvider;
 import dev.backlight.cli.progress.Progress;
+import dev.backlight.api.method.Target;
 import dev.backlight.densenet.imagenet.ClassLabels;
+import dev.backlight.densenet.imagenet.LabelsFormatException;
 import dev.backlight.densenet.pretrained.WeightsDownloadException;
 import dev.backlight.render.ContactSheet;
 import java.io.IOException;
@@ -174,12 +176,26 @@ final class ExplainRun {
                 .maxPixels(plan.maxPixels())
                 .background(plan.background())
                 .keepSourceImages(plan.fullSize())
+                .preprocessing(plan.preprocess())
                 .downloadListener(new DownloadProgress(plan.run().progress(), err));
+        if (plan.labels() != null) {
+            builder.labels(plan.labels());
+        }
         Explainer explainer;
         try {
             explainer = builder.build();
         } catch (WeightsDownloadException e) {
             throw new WeightsDownloadException(e.getMessage() + " (--weights FILE, or --weights random)", e);
+        } catch (LabelsFormatException e) {
+            throw new LabelsFormatException("--labels: " + e.getMessage(), e);
+        }
+        int classes = explainer.model().numClasses();
+        int asked = plan.target() instanceof Target.Classes c ? c.perImageClasses()[0] : plan.target().perImage() - 1;
+        if (asked >= classes) {
+            explainer.close();
+            throw new BacklightException((plan.target() instanceof Target.Classes ? "--class " + asked : "--top-k " + (asked + 1))
+                    + " is out of range: the weights " + plan.weights().description() + " have " + classes + " classes (0.."
+                    + (classes - 1) + ")");
         }
         LOG.info("backend selection:\n{}", explainer.backendSelection().report().stripTrailing());
         VectorApiHint.warnIfScalar(explainer.backendName(), err);

@@ -121,8 +121,9 @@ public final class SanityCommand implements Callable<Integer> {
         }
         Tensor pixels = InputLoader.readPixels(input);
         int[] dims = pixels.shape().dims();
-        Graph graph = DenseNet.build(config, dims[2], dims[3]);
-        Weights loaded = source.load(config, new DownloadProgress(Progress.Mode.AUTO, spec.commandLine().getErr())).weights();
+        WeightsSource.Loaded read = source.load(config, new DownloadProgress(Progress.Mode.AUTO, spec.commandLine().getErr()));
+        Graph graph = DenseNet.build(read.model(), dims[2], dims[3]);
+        Weights loaded = read.weights();
         PrintWriter err = spec.commandLine().getErr();
         source.warning().ifPresent(w -> {
             err.println("WARNING: " + w);
