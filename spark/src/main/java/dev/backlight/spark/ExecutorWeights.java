@@ -127,7 +127,7 @@ final class ExecutorWeights {
     }
 
     /** A copy in this JVM's cache of a file on another file system, made once per file version. */
-    private static Resolved fetched(String uri, Configuration hadoop) {
+    static Resolved fetched(String uri, Configuration hadoop) {
         if (hadoop == null) {
             throw new IllegalStateException("reading weights from " + uri + " needs the application's Hadoop configuration");
         }
