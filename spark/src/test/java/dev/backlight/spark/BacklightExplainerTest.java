@@ -162,7 +162,9 @@ class BacklightExplainerTest {
 
     @Test
     void returnsMapsAsArraysAndBadImagesAsRows() {
-        BacklightExplainer explainer = explainer().setReturnMap(true).setDropInput(false).setMaxPixels(1_000_000);
+        // The same weights as a file: a local path every task reads (the JVM's cached explainer is keyed by it).
+        BacklightExplainer explainer = explainer().setWeights(Fixtures.weightsFile().toString()).setReturnMap(true)
+                .setDropInput(false).setMaxPixels(1_000_000);
 
         spark.sparkContext().setJobGroup("arrays", "maps as arrays", false);
         Dataset<Row> explained = explainer.transform(folder(2));

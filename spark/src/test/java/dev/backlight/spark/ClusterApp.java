@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * path, class, map file, error, and the process id and model build count of the executor that
  * explained it (read after the executor finished the partition).
  *
- * <p>Arguments: {@code IMAGES OUTPUT_DIR RESULT_FILE}.
+ * <p>Arguments: {@code IMAGES OUTPUT_DIR RESULT_FILE WEIGHTS}.
  */
 public final class ClusterApp {
     private ClusterApp() {
@@ -30,10 +30,13 @@ public final class ClusterApp {
     public static void main(String[] args) throws IOException {
         SparkSession spark = SparkSession.builder().appName("backlight-local-cluster-test").getOrCreate();
         try {
-            Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(args[0])
-                    .repartition(4);
+            // One partition per file (each counts at least the open cost), so both executors get work
+            // without a shuffle.
+            spark.conf().set("spark.sql.files.maxPartitionBytes", "64k");
+            spark.conf().set("spark.sql.files.openCostInBytes", "64k");
+            Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(args[0]);
             Dataset<Row> explained = new BacklightExplainer()
-                    .setWeights(Fixtures.WEIGHTS)
+                    .setWeights(args[3])
                     .setModel(Fixtures.MODEL)
                     .setMethod(Fixtures.METHOD)
                     .setBackend("cpu")

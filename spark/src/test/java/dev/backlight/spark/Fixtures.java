@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backlight.api.Tensor;
+import dev.backlight.api.Weights;
+import dev.backlight.api.graph.Graph;
+import dev.backlight.api.graph.Parameter;
 import dev.backlight.api.io.Npy;
+import dev.backlight.densenet.DenseNet;
+import dev.backlight.densenet.DenseNetConfig;
+import dev.backlight.densenet.RandomWeights;
+import dev.backlight.densenet.weights.SafetensorsWriter;
 import dev.backlight.cli.Backlight;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,6 +52,7 @@ final class Fixtures {
     static final String NOT_AN_IMAGE = "sub/notes.txt";
 
     private static Path images;
+    private static Path weightsFile;
     private static Map<String, Reference> cli;
 
     private Fixtures() {
@@ -74,6 +82,26 @@ final class Fixtures {
             }
         }
         return images;
+    }
+
+    /**
+     * The weights {@link #WEIGHTS} names, written as a safetensors file with torchvision's names: the
+     * same numbers, so maps made with the file equal the CLI's made with {@code random:3}. Made once.
+     */
+    static synchronized Path weightsFile() {
+        if (weightsFile == null) {
+            Path file = Path.of("target", "spark-test-data", "densenet121-random3.safetensors").toAbsolutePath();
+            Graph graph = DenseNet.build(DenseNetConfig.byName(MODEL), 224, 224);
+            Weights weights = RandomWeights.generate(graph, 3);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Parameter p : graph.parameters()) {
+                tensors.put(p.name(), weights.get(p.name(), p.shape()));
+            }
+            images(); // makes (and first empties) the data folder
+            SafetensorsWriter.write(file, tensors, Map.of());
+            weightsFile = file;
+        }
+        return weightsFile;
     }
 
     /** The CLI's results for every good image, by its name relative to {@link #images()}; computed once. */

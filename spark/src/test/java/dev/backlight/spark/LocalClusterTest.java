@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backlight.api.io.Npy;
 import java.io.IOException;
@@ -32,9 +33,13 @@ import org.junit.jupiter.api.Test;
  * and a {@code RELEASE} file), from the class path Maven resolved.
  *
  * <p>It checks what local mode cannot: that the classes, the service files and TwelveMonkeys' image
- * readers (the CMYK JPEG) work from the application's class loader on an executor, that each
- * executor JVM builds its model once for all its partitions, and that maps made there equal the
- * CLI's.
+ * readers (the CMYK JPEG) work from the application's class loader on an executor, that weights
+ * shipped with {@code --files} are found by their name, that each executor JVM builds its model
+ * once for all its partitions, and that maps made there equal the CLI's.
+ *
+ * <p>It starts three JVMs and takes 60-90 s on the loaded 2-core build machine, more than the
+ * module's test budget allows, so it runs only when asked:
+ * {@code mvn -pl spark test -Dbacklight.spark.localCluster=true}.
  */
 class LocalClusterTest {
     /** Generous for two executor JVMs on a loaded 2-core machine; the run takes 30-60 s. */
@@ -42,8 +47,11 @@ class LocalClusterTest {
 
     @Test
     void twoExecutorJvmsEachBuildOneModelAndGiveTheClisMaps() throws IOException, InterruptedException {
+        assumeTrue(Boolean.getBoolean("backlight.spark.localCluster"), "the local-cluster run takes 60-90 s and runs only"
+                + " when asked: -Dbacklight.spark.localCluster=true");
         Path images = Fixtures.images();
         Map<String, Fixtures.Reference> cli = Fixtures.cli();
+        Path weights = Fixtures.weightsFile();
         Path work = Path.of("target", "spark-test-data", "local-cluster").toAbsolutePath();
         Fixtures.deleteRecursively(work);
         Path sparkHome = sparkHome(work.resolve("spark-home"));
@@ -55,7 +63,12 @@ class LocalClusterTest {
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("backlight.spark.argLine", "-Xmx1g").split("\\s+")));
+        for (String option : System.getProperty("backlight.spark.argLine", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option); // the module flags Spark needs in a JVM it did not start
+            }
+        }
+        command.add("-Xmx768m"); // the driver only collects a few rows
         command.add("-Dlog4j2.configurationFile=" + logConfig.toUri());
         command.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
                 "--master", "local-cluster[2,1,1024]",
@@ -65,7 +78,10 @@ class LocalClusterTest {
                 "--conf", "spark.executor.extraJavaOptions=-Dlog4j2.configurationFile=" + logConfig.toUri(),
                 "--class", ClusterApp.class.getName(),
                 "--jars", String.join(",", classpath("application.txt")),
-                appJar.toString(), images.toString(), out.toString(), result.toString()));
+                // Shipped to every executor; the application names it by its file name (SparkFiles).
+                "--files", weights.toString(),
+                appJar.toString(), images.toString(), out.toString(), result.toString(),
+                weights.getFileName().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SPARK_HOME", sparkHome.toString());
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
