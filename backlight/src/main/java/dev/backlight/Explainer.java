@@ -302,6 +302,27 @@ public final class Explainer implements AutoCloseable {
         return prepare(image, decoded);
     }
 
+    /**
+     * Decodes and preprocesses an encoded image held in memory (the bytes of a JPEG, PNG, ... file,
+     * as Spark's {@code binaryFile} source gives them) exactly as {@link #prepare(Path)} does for a
+     * file: the same decoders, orientation, background, pixel limit and preprocessing, so the same
+     * image gives the same pixels either way. The prepared image has no {@link PreparedImage#path()}.
+     *
+     * @param encoded the file's bytes; read, never changed
+     * @param name how messages name the image, such as its path or URI
+     * @throws InputFormatException naming the image and why it cannot be used
+     *     ({@link dev.backlight.densenet.imagenet.ImageTooLargeException} over the pixel limit)
+     */
+    public PreparedImage prepare(byte[] encoded, String name) {
+        Objects.requireNonNull(name, "name");
+        BufferedImage decoded = ImageLoader.read(encoded, name, background, maxPixels);
+        try {
+            return prepare((Path) null, decoded);
+        } catch (InputFormatException e) {
+            throw new InputFormatException(name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Preprocesses a picture as {@link #prepare(Path)} does after decoding. */
     public PreparedImage prepare(BufferedImage image) {
         return prepare(null, image);

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
  * Reads image files into upright 8-bit RGB, ready for {@link ImageNetPreprocessor}.
@@ -128,9 +130,50 @@ public final class ImageLoader {
             if (!readers.hasNext()) {
                 throw new InputFormatException(file + " is not in a recognised image format");
             }
-            return decode(readers.next(), in, file, background, maxPixels);
+            return decode(readers.next(), in, file, file.toString(), background, maxPixels);
         } catch (IOException e) {
             throw new InputFormatException("cannot read image file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the first image of an encoded image file held in memory (the bytes of a JPEG, PNG, ...
+     * file, such as Spark's {@code binaryFile} source gives), exactly as {@link #read(Path, int, long)}
+     * reads a file: the same decoders, orientation, background and pixel limit checked from the
+     * header before any pixel is decoded. The bytes are read in place, not copied, and never
+     * changed.
+     *
+     * @param encoded the file's bytes
+     * @param name how messages name the image: its path or URI (only used in messages)
+     * @param background the opaque colour under transparent pixels, as {@code 0xRRGGBB}
+     * @param maxPixels the most pixels (width × height) the image may have
+     * @return the image as {@code TYPE_INT_RGB}
+     * @throws ImageTooLargeException if the image declares more than {@code maxPixels} pixels (its
+     *     {@link ImageTooLargeException#file()} is null, its {@link ImageTooLargeException#name()} is {@code name})
+     * @throws InputFormatException naming the image and the problem, if the bytes are null or empty,
+     *     not in a recognised image format, truncated or corrupt, or in a colour space that cannot be
+     *     turned into RGB
+     * @throws IllegalArgumentException if {@code maxPixels} is not positive
+     */
+    public static BufferedImage read(byte[] encoded, String name, int background, long maxPixels) {
+        Objects.requireNonNull(name, "name");
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
+        if (encoded == null) {
+            throw new InputFormatException("image " + name + " has no content (null bytes)");
+        }
+        if (encoded.length == 0) {
+            throw new InputFormatException("image file " + name + " is empty");
+        }
+        try (ImageInputStream in = new ByteArrayImageInputStream(encoded)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InputFormatException(name + " is not in a recognised image format");
+            }
+            return decode(readers.next(), in, null, name, background, maxPixels);
+        } catch (IOException e) {
+            throw new InputFormatException("cannot read image " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -150,7 +193,8 @@ public final class ImageLoader {
         }
     }
 
-    private static BufferedImage decode(ImageReader reader, ImageInputStream in, Path file, int background,
+    /** Decodes with {@code reader}; {@code file} is the file read (null for bytes), {@code name} how messages name it. */
+    private static BufferedImage decode(ImageReader reader, ImageInputStream in, Path file, String name, int background,
                                         long maxPixels) {
         String format = reader.getOriginatingProvider() == null
                 ? reader.getClass().getSimpleName()
@@ -175,7 +219,7 @@ public final class ImageLoader {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             if ((long) width * height > maxPixels) {
-                throw new ImageTooLargeException(file, format, width, height, maxPixels);
+                throw new ImageTooLargeException(file, name, format, width, height, maxPixels);
             }
             image = reader.read(0);
             orientation = png ? ImageOrientation.NORMAL : orientation(reader);
@@ -185,15 +229,15 @@ public final class ImageLoader {
             // Readers also fail with unchecked exceptions (index or argument errors) on corrupt data.
             String seen = warnings.isEmpty() ? "" : " (decoder warnings: " + String.join("; ", warnings) + ")";
             throw new InputFormatException(
-                    "cannot decode " + format + " image " + file + ": " + e.getMessage() + seen, e);
+                    "cannot decode " + format + " image " + name + ": " + e.getMessage() + seen, e);
         } finally {
             reader.dispose();
         }
         if (!warnings.isEmpty()) {
             throw new InputFormatException(
-                    file + " is truncated or corrupt (" + format + " decoder: " + String.join("; ", warnings) + ")");
+                    name + " is truncated or corrupt (" + format + " decoder: " + String.join("; ", warnings) + ")");
         }
-        return orientation.apply(RgbImages.toIntRgb(image, file.toString(), background));
+        return orientation.apply(RgbImages.toIntRgb(image, name, background));
     }
 
     /** The stated orientation; metadata that cannot be parsed states none (the pixels decoded fine). */
@@ -209,5 +253,46 @@ public final class ImageLoader {
     private static boolean isColourProfileNote(String warning) {
         String lower = warning.toLowerCase(Locale.ROOT);
         return lower.contains("icc") || lower.contains("color profile") || lower.contains("colour profile");
+    }
+
+    /**
+     * An image input stream over a byte array, read in place: {@code ImageIO.createImageInputStream}
+     * would copy a stream into a cache (on disk unless told otherwise).
+     */
+    private static final class ByteArrayImageInputStream extends ImageInputStreamImpl {
+        private final byte[] bytes;
+
+        ByteArrayImageInputStream(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            checkClosed();
+            bitOffset = 0;
+            return streamPos < bytes.length ? bytes[(int) streamPos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            checkClosed();
+            Objects.checkFromIndexSize(off, len, b.length);
+            bitOffset = 0;
+            if (len == 0) {
+                return 0;
+            }
+            if (streamPos >= bytes.length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, bytes.length - streamPos);
+            System.arraycopy(bytes, (int) streamPos, b, off, n);
+            streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return bytes.length;
+        }
     }
 }

@@ -14,25 +14,37 @@ public class ImageTooLargeException extends InputFormatException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    private final String name;
     private final int width;
     private final int height;
     private final long limit;
 
     ImageTooLargeException(Path file, String format, int width, int height, long limit) {
+        this(file, file.toString(), format, width, height, limit);
+    }
+
+    /** For a file ({@code file} non-null) or for bytes in memory ({@code file} null), named {@code name}. */
+    ImageTooLargeException(Path file, String name, String format, int width, int height, long limit) {
         super(String.format(Locale.ROOT, "%s declares a %dx%d %s image (%,d pixels), more than the limit of %,d"
                         + " pixels, and was not decoded (a guard against decompression bombs); to read it, raise the"
                         + " limit with the system property %s or ImageLoader.read(file, background, maxPixels)",
-                file, width, height, format.toUpperCase(Locale.ROOT), (long) width * height, limit,
+                name, width, height, format.toUpperCase(Locale.ROOT), (long) width * height, limit,
                 ImageLoader.MAX_PIXELS_PROPERTY));
         this.file = file;
+        this.name = name;
         this.width = width;
         this.height = height;
         this.limit = limit;
     }
 
-    /** The refused file. */
+    /** The refused file; null for an image read from bytes in memory (see {@link #name()}). */
     public Path file() {
         return file;
+    }
+
+    /** How the refused image is named: the file's path, or the name given with its bytes. */
+    public String name() {
+        return name;
     }
 
     /** The width the file declares. */
