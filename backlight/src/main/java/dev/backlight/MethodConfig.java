@@ -110,29 +110,25 @@ public final class MethodConfig {
     }
 
     private static int integer(Map<String, String> options, String name, int fallback) {
-        String v = options.get(name);
-        try {
-            return v == null ? fallback : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + name + "' must be an integer, got '" + v + "'", e);
-        }
+        return parsed(options, name, fallback, Integer::valueOf, "an integer");
     }
 
     private static long longInteger(Map<String, String> options, String name, long fallback) {
-        String v = options.get(name);
-        try {
-            return v == null ? fallback : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + name + "' must be an integer, got '" + v + "'", e);
-        }
+        return parsed(options, name, fallback, Long::valueOf, "an integer");
     }
 
     private static double number(Map<String, String> options, String name, double fallback) {
+        return parsed(options, name, fallback, Double::valueOf, "a number");
+    }
+
+    /** The option's value parsed, or {@code fallback} when it is not given. */
+    private static <T> T parsed(Map<String, String> options, String name, T fallback,
+                                java.util.function.Function<String, T> parse, String what) {
         String v = options.get(name);
         try {
-            return v == null ? fallback : Double.parseDouble(v.trim());
+            return v == null ? fallback : parse.apply(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + name + "' must be a number, got '" + v + "'", e);
+            throw new IllegalArgumentException("option '" + name + "' must be " + what + ", got '" + v + "'", e);
         }
     }
 
