@@ -1,0 +1,74 @@
+package dev.backlight.cli.soak;
+
+import dev.backlight.cli.Backlight;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code backlight} in this JVM and measures the heap as it goes, for {@code SoakTest}: every
+ * {@code every}-th image summary printed on stdout (one per image explained), the heap in use after
+ * a full collection is appended to a CSV file as {@code images,bytes}. Arguments: the CSV file,
+ * {@code every}, then the command's arguments. Exits with the command's status.
+ */
+public final class SoakDriver {
+    private SoakDriver() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path csv = Path.of(args[0]);
+        int every = Integer.parseInt(args[1]);
+        List<String> rows = new ArrayList<>();
+        Writer counting = new Writer() {
+            private final StringBuilder line = new StringBuilder();
+            private int images;
+
+            @Override
+            public void write(char[] buffer, int offset, int length) {
+                for (int i = offset; i < offset + length; i++) {
+                    char c = buffer[i];
+                    if (c != '\n') {
+                        line.append(c);
+                        continue;
+                    }
+                    // A summary starts with the image's name; its five classes are indented.
+                    if (line.length() > 0 && line.charAt(0) != ' ' && ++images % every == 0) {
+                        rows.add(images + "," + heapAfterCollection());
+                    }
+                    line.setLength(0);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CommandLine cli = Backlight.commandLine();
+        cli.setOut(new PrintWriter(counting, true));
+        cli.setErr(new PrintWriter(System.err, true));
+        int status = cli.execute(java.util.Arrays.copyOfRange(args, 2, args.length));
+        Files.write(csv, rows, StandardCharsets.UTF_8);
+        System.exit(status);
+    }
+
+    /** Heap in use after collections, the smaller of two readings (a collection may leave some garbage). */
+    static long heapAfterCollection() {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return least;
+    }
+}
