@@ -8,13 +8,14 @@ import dev.backlight.api.Tensor;
 import dev.backlight.api.method.Attribution;
 import dev.backlight.api.method.Target;
 import dev.backlight.cli.DiskFull;
-import dev.backlight.cli.FailureReporter;
 import dev.backlight.cli.Timing;
 import dev.backlight.cli.progress.Progress;
 import dev.backlight.densenet.imagenet.ClassLabels;
 import dev.backlight.densenet.imagenet.Prediction;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -258,12 +259,9 @@ final class BatchRunner {
         } catch (RuntimeException | OutOfMemoryError e) {
             if (DiskFull.is(e)) {
                 throw new BacklightException(DiskFull.message(out, "free some space or choose another --out, then run"
-                        + " the same command with --resume to do the rest (" + FailureReporter.describe(e) + ")"), e);
+                        + " the same command with --resume to do the rest"), e);
             }
-            InputFailure failure = e instanceof RuntimeException r ? InputFailure.of(planned.spec().path(), r)
-                    : new InputFailure(planned.spec().path(), planned.spec().path() + ": out of memory writing its"
-                            + " outputs; give Java more heap with -Xmx", e);
-            fail(planned, failure, progress);
+            fail(planned, writeFailure(planned.spec().path(), e), progress);
             return;
         }
         completed++;
@@ -274,6 +272,23 @@ final class BatchRunner {
             grid.done(planned, image.crop(), pictures, caption(result));
         }
         progress.advance(1);
+    }
+
+    /** Why an input's outputs could not be written, in words: a name too long for the file system is said so. */
+    private static InputFailure writeFailure(Path input, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException f && "File name too long".equalsIgnoreCase(String.valueOf(f.getReason()))) {
+                String file = f.getOtherFile() != null ? f.getOtherFile() : f.getFile();
+                String name = file == null ? "an output" : Path.of(file).getFileName().toString();
+                return new InputFailure(input, input + ": the output name " + name + " ("
+                        + name.getBytes(StandardCharsets.UTF_8).length + " bytes) is longer than the file system allows"
+                        + " (255 bytes on most); rename the input, its outputs were not written", e);
+            }
+        }
+        if (e instanceof RuntimeException r) {
+            return InputFailure.of(input, r);
+        }
+        return new InputFailure(input, input + ": out of memory writing its outputs; give Java more heap with -Xmx", e);
     }
 
     private void fail(Batch.Planned planned, InputFailure failure, Progress progress) {
