@@ -269,7 +269,15 @@ final class BatchRunner {
         printer.print(result);
         PreparedImage image = result.input().image();
         if (grid != null && image != null) {
-            grid.done(planned, image.crop(), pictures, caption(result));
+            try {
+                grid.done(planned, image.crop(), pictures, caption(result));
+            } catch (RuntimeException e) {
+                if (DiskFull.is(e)) {
+                    throw new BacklightException(DiskFull.message(out, "cannot write the grid; free some space or choose"
+                            + " another --out, then run the same command with --resume to do the rest"), e);
+                }
+                throw e;
+            }
         }
         progress.advance(1);
     }

@@ -5,6 +5,7 @@ import dev.backlight.WeightsSource;
 import dev.backlight.api.BacklightException;
 import dev.backlight.api.WeightsFormatException;
 import dev.backlight.api.internal.io.AtomicFiles;
+import dev.backlight.cli.DiskFull;
 import dev.backlight.cli.DownloadProgress;
 import dev.backlight.cli.ExitCodes;
 import dev.backlight.cli.FailureReporter;
@@ -68,9 +69,10 @@ final class ExplainRun {
         try (OutputLock lock = OutputLock.acquire(plan.out());
              RunReport report = plan.run().report() == null ? RunReport.none() : RunReport.of(context(null), plan.style(),
                      plan.run().batchSize())) {
-            RunRecord settings = RunRecord.of(plan, plan.methodOptions());
+            RunRecord settings = null;
             List<Batch.Planned> todo = plan.inputs();
             if (plan.run().resume()) {
+                settings = RunRecord.of(plan, plan.methodOptions());
                 checkSettings(settings);
                 todo = resumable();
             }
@@ -84,15 +86,24 @@ final class ExplainRun {
                 try (Explainer explainer = build()) {
                     phase = "explaining the inputs";
                     report.batchSize(explainer.batchSize());
-                    // Hashed again: pretrained weights may have been downloaded just now.
-                    RunRecord record = RunRecord.of(plan, plan.methodOptions());
+                    // Pretrained weights may have been downloaded just now: hashed again. A file is hashed once.
+                    RunRecord record = settings != null && !(plan.weights() instanceof WeightsSource.Pretrained) ? settings
+                            : RunRecord.of(plan, plan.methodOptions());
                     failures.addAll(compute(explainer, todo, report, grid, lock,
                             () -> record.write(plan.out(), VersionProvider.version())));
                 }
             }
             if (grid != null) {
                 phase = "writing the grid";
-                grid.finish();
+                try {
+                    grid.finish();
+                } catch (RuntimeException e) {
+                    if (DiskFull.is(e)) {
+                        throw new BacklightException(DiskFull.message(plan.out(), "cannot write the grid; free some space"
+                                + " and run the same command with --resume to write it"), e);
+                    }
+                    throw e;
+                }
                 report.runFiles(grid.pages());
             }
             if (plan.run().report() != null) {

@@ -198,7 +198,13 @@ record RunRecord(Map<String, String> settings) {
      */
     List<String> differencesFrom(RunRecord earlier) {
         List<String> differences = new ArrayList<>();
+        // The same file named another way (./w.safetensors, an absolute path) is the same weights.
+        String sha = settings.get("weightsSha256");
+        boolean sameWeightsFile = sha != null && sha.equals(earlier.settings.get("weightsSha256"));
         for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (sameWeightsFile && e.getKey().equals("weights")) {
+                continue;
+            }
             String before = earlier.settings.get(e.getKey());
             boolean optional = e.getKey().equals("weightsSha256");
             if (before == null && (optional || e.getKey().startsWith("method."))) {

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 /**
  * Runs {@code backlight} in this JVM and measures the heap as it goes, for {@code SoakTest}: every
  * {@code every}-th image summary printed on stdout (one per image explained), the heap in use after
- * a full collection is appended to a CSV file as {@code images,bytes}. Arguments: the CSV file,
+ * a full collection is appended to a CSV file as {@code images,bytes}; at the end, a comment line
+ * {@code # peak RSS <kB> kB} where {@code /proc/self/status} tells it. Arguments: the CSV file,
  * {@code every}, then the command's arguments. Exits with the command's status.
  */
 public final class SoakDriver {
@@ -58,6 +59,14 @@ public final class SoakDriver {
         cli.setOut(new PrintWriter(counting, true));
         cli.setErr(new PrintWriter(System.err, true));
         int status = cli.execute(java.util.Arrays.copyOfRange(args, 2, args.length));
+        Path proc = Path.of("/proc/self/status");
+        if (Files.isReadable(proc)) {
+            for (String line : Files.readAllLines(proc)) {
+                if (line.startsWith("VmHWM:")) {
+                    rows.add("# peak RSS " + line.substring(6).trim());
+                }
+            }
+        }
         Files.write(csv, rows, StandardCharsets.UTF_8);
         System.exit(status);
     }

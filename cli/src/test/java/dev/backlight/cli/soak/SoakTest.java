@@ -70,6 +70,9 @@ class SoakTest {
         }
         List<long[]> readings = new ArrayList<>();
         for (String line : Files.readAllLines(csv)) {
+            if (line.startsWith("#")) {
+                continue;
+            }
             String[] f = line.split(",");
             readings.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
         }
