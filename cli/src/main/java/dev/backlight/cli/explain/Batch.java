@@ -13,12 +13,18 @@ final class Batch {
     }
 
     /**
-     * An input to explain, not read yet, with its output names.
+     * An input to explain, not read yet, and how its outputs are named. The names are made again
+     * each time they are asked for rather than kept: a run over 100,000 inputs would otherwise hold
+     * a dozen strings for each of them from start to end.
      *
      * @param spec the file
-     * @param names its outputs
+     * @param naming how the run names outputs
      */
-    record Planned(InputSpec spec, OutputNames names) {
+    record Planned(InputSpec spec, OutputNames.Naming naming) {
+        /** Its output names. */
+        OutputNames names() {
+            return naming.of(spec);
+        }
     }
 
     /** Groups the inputs: images in input order, {@code maxImages} at a time, then each array on its own. */

@@ -252,15 +252,17 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private List<Batch.Planned> plan(List<InputSpec> found, String methodId, int ranks, Set<PictureKind> renders) {
-        List<OutputNames> names;
         try {
-            names = OutputNames.planAll(found, methodId, ranks, renders, runOptions.saveRaw(), renderOptions.fullSize(), out);
+            // Checked here; the names are made again from the input when needed, not kept.
+            OutputNames.planAll(found, methodId, ranks, renders, runOptions.saveRaw(), renderOptions.fullSize(), out);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        OutputNames.Naming naming = new OutputNames.Naming(methodId, ranks, renders, runOptions.saveRaw(),
+                renderOptions.fullSize());
         List<Batch.Planned> planned = new ArrayList<>(found.size());
-        for (int i = 0; i < found.size(); i++) {
-            planned.add(new Batch.Planned(found.get(i), names.get(i)));
+        for (InputSpec spec : found) {
+            planned.add(new Batch.Planned(spec, naming));
         }
         return planned;
     }

@@ -8,8 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
 import picocli.CommandLine;
 
 /**
@@ -26,7 +25,7 @@ public final class SoakDriver {
     public static void main(String[] args) throws IOException {
         Path csv = Path.of(args[0]);
         int every = Integer.parseInt(args[1]);
-        List<String> rows = new ArrayList<>();
+        Files.deleteIfExists(csv);
         Writer counting = new Writer() {
             private final StringBuilder line = new StringBuilder();
             private int images;
@@ -41,7 +40,7 @@ public final class SoakDriver {
                     }
                     // A summary starts with the image's name; its five classes are indented.
                     if (line.length() > 0 && line.charAt(0) != ' ' && ++images % every == 0) {
-                        rows.add(images + "," + heapAfterCollection());
+                        SoakDriver.append(csv, images + "," + heapAfterCollection());
                     }
                     line.setLength(0);
                 }
@@ -63,12 +62,20 @@ public final class SoakDriver {
         if (Files.isReadable(proc)) {
             for (String line : Files.readAllLines(proc)) {
                 if (line.startsWith("VmHWM:")) {
-                    rows.add("# peak RSS " + line.substring(6).trim());
+                    append(csv, "# peak RSS " + line.substring(6).trim());
                 }
             }
         }
-        Files.write(csv, rows, StandardCharsets.UTF_8);
         System.exit(status);
+    }
+
+    /** Adds a line to the CSV file at once, so that a run stopped early keeps its readings. */
+    private static void append(Path csv, String line) {
+        try {
+            Files.writeString(csv, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Heap in use after collections, the smaller of two readings (a collection may leave some garbage). */
