@@ -244,7 +244,8 @@ final class ExplainRun {
                 Path cached = PretrainedWeights.forModel(plan.config().name()).map(PretrainedWeights::cachedFile)
                         .orElse(null);
                 throw new WeightsFormatException("the cached pretrained weights " + cached + " cannot be used: "
-                        + e.getMessage() + "; delete " + cached + " and run again to download them anew", e);
+                        + e.getMessage() + "; if that file is damaged, delete " + cached + " and run again to download it"
+                        + " anew", e);
             }
             throw e;
         }
