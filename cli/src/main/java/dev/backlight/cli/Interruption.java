@@ -3,6 +3,8 @@ package dev.backlight.cli;
 import dev.backlight.api.internal.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,6 +23,8 @@ public final class Interruption {
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static volatile boolean finished;
     private static volatile String advice;
+    /** Closed by the hook after the writes are abandoned, such as the lock on the output folder. */
+    private static final Set<AutoCloseable> ON_STOP = ConcurrentHashMap.newKeySet();
 
     private Interruption() {
     }
@@ -37,13 +41,38 @@ public final class Interruption {
         finished = true;
     }
 
-    /** What the user should do to finish the work if the process is stopped from now on; one phrase. */
+    /**
+     * What the process is doing and what the user should do to finish the work if it is stopped
+     * from now on; one phrase, or null for nothing.
+     */
     public static void advise(String whatToDo) {
         advice = whatToDo;
     }
 
+    /** Has {@code resource} closed when a signal stops the process, after the outputs being written are discarded. */
+    public static void onStop(AutoCloseable resource) {
+        ON_STOP.add(resource);
+    }
+
+    /** Undoes {@link #onStop}: {@code resource} was closed already. */
+    public static void forget(AutoCloseable resource) {
+        ON_STOP.remove(resource);
+    }
+
+    /** The advice given last, or null. */
+    public static String advice() {
+        return advice;
+    }
+
     private static void stopping() {
         List<Path> deleted = AtomicFiles.abandonWrites();
+        for (AutoCloseable resource : ON_STOP) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // The process is stopping; nothing more can be done.
+            }
+        }
         if (finished) {
             return;
         }

@@ -63,17 +63,7 @@ public final class MethodOptions {
      *     naming the command-line option
      */
     public AttributionMethod build(String id, Graph graph) {
-        Map<String, String> options = new LinkedHashMap<>();
-        put(options, "samples", samples);
-        put(options, "noise", noise);
-        put(options, "sample-batch", sampleBatch);
-        put(options, "base-method", baseMethod);
-        put(options, "seed", seed);
-        put(options, "steps", steps);
-        put(options, "quadrature", quadrature);
-        put(options, "baseline", baseline);
-        put(options, "step-batch", stepBatch);
-        put(options, "layer", layer);
+        Map<String, String> options = given();
         AttributionMethods.byId(id);
         for (String name : options.keySet()) {
             if (!MethodConfig.appliesTo(id, name)) {
@@ -87,6 +77,22 @@ public final class MethodOptions {
                     .replaceFirst("^(layer|quadrature|baseline) ", "--$1 ");
             throw new IllegalArgumentException(message, e);
         }
+    }
+
+    /** The options given on the command line, by name without the dashes ({@code samples=20}), in a fixed order. */
+    public Map<String, String> given() {
+        Map<String, String> options = new LinkedHashMap<>();
+        put(options, "samples", samples);
+        put(options, "noise", noise);
+        put(options, "sample-batch", sampleBatch);
+        put(options, "base-method", baseMethod);
+        put(options, "seed", seed);
+        put(options, "steps", steps);
+        put(options, "quadrature", quadrature);
+        put(options, "baseline", baseline);
+        put(options, "step-batch", stepBatch);
+        put(options, "layer", layer);
+        return options;
     }
 
     private static void put(Map<String, String> options, String name, Object value) {

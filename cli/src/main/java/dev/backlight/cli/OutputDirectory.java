@@ -91,6 +91,9 @@ public final class OutputDirectory {
 
     /** Why a file operation failed, in words: the system's reason, without the exception's class name. */
     static String reason(IOException e) {
+        if (DiskFull.is(e)) {
+            return "the disk is full";
+        }
         if (e instanceof FileSystemException f) {
             String why = f instanceof AccessDeniedException ? "permission denied" : f.getReason();
             if (why != null) {

@@ -85,7 +85,7 @@ class ExplainArrayTest {
         Cli.Result r = explain(out, "--weights", "random:" + SEED);
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertEquals(List.of("x.explain.json", "x.guided-backprop.npy", "x.logits.npy"), TestData.contents(out));
+        assertEquals(List.of(".backlight-run.json", "x.explain.json", "x.guided-backprop.npy", "x.logits.npy"), TestData.contents(out));
         Tensor logits = Npy.read(out.resolve("x.logits.npy"));
         Tensor map = Npy.read(out.resolve("x.guided-backprop.npy"));
         assertEquals(Shape.of(2, 1000), logits.shape());
@@ -125,7 +125,7 @@ class ExplainArrayTest {
         Cli.Result r = explain(out, "--weights", "random:" + SEED, "--top-k", "2");
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertEquals(List.of("x.explain.json", "x.guided-backprop.top1.npy", "x.guided-backprop.top2.npy", "x.logits.npy"),
+        assertEquals(List.of(".backlight-run.json", "x.explain.json", "x.guided-backprop.top1.npy", "x.guided-backprop.top2.npy", "x.logits.npy"),
                 TestData.contents(out));
         assertClose(top2.map(0), Npy.read(out.resolve("x.guided-backprop.top1.npy")), "rank-1 map");
         assertClose(top2.map(1), Npy.read(out.resolve("x.guided-backprop.top2.npy")), "rank-2 map");
@@ -160,7 +160,7 @@ class ExplainArrayTest {
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("explain: 2/2 files (100%), ")), r::toString);
-        assertEquals(List.of("x.explain.json", "x.gradient.npy", "x.logits.npy", "y.explain.json", "y.gradient.npy",
+        assertEquals(List.of(".backlight-run.json", "x.explain.json", "x.gradient.npy", "x.logits.npy", "y.explain.json", "y.gradient.npy",
                 "y.logits.npy"), TestData.contents(out));
         assertEquals(Shape.of(1, 3, 32, 32), Npy.read(out.resolve("y.gradient.npy")).shape());
     }

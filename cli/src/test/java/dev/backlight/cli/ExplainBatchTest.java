@@ -59,7 +59,7 @@ class ExplainBatchTest {
         return Cli.run(all.toArray(String[]::new));
     }
 
-    private static final List<String> GOOD_OUTPUTS = List.of(
+    private static final List<String> GOOD_OUTPUTS = List.of(".backlight-run.json",
             "birds/owl.explain.json", "birds/owl.guided-backprop.gray.png", "birds/owl.guided-backprop.heatmap.png",
             "birds/owl.guided-backprop.npy", "birds/owl.guided-backprop.overlay.png",
             "grid.png", "lion.explain.json", "lion.guided-backprop.gray.png", "lion.guided-backprop.heatmap.png",
@@ -122,7 +122,7 @@ class ExplainBatchTest {
         Cli.Result r = explain(out, "--render", "heatmap", photos + "/**/o*.jpg");
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertEquals(List.of("birds/owl.explain.json", "birds/owl.guided-backprop.heatmap.png"), files(out));
+        assertEquals(List.of(".backlight-run.json", "birds/owl.explain.json", "birds/owl.guided-backprop.heatmap.png"), files(out));
     }
 
     @Test
@@ -143,7 +143,7 @@ class ExplainBatchTest {
                 "--colormap", "viridis", "--clip-percentile", "98", "--overlay-alpha", "0.3", "--full-size", lion.toString());
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertEquals(List.of("lion.explain.json", "lion.guided-backprop.heatmap.full.png", "lion.guided-backprop.heatmap.png",
+        assertEquals(List.of(".backlight-run.json", "lion.explain.json", "lion.guided-backprop.heatmap.full.png", "lion.guided-backprop.heatmap.png",
                 "lion.guided-backprop.npy", "lion.guided-backprop.overlay.full.png", "lion.guided-backprop.overlay.png",
                 "lion.guided-backprop.rgb.png"), files(out));
         Tensor raw = Npy.read(out.resolve("lion.guided-backprop.npy"));

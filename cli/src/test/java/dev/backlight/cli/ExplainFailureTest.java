@@ -200,7 +200,7 @@ class ExplainFailureTest {
         assertEquals(1, r.errorLines().size(), r::toString);
         assertTrue(r.errorLines().get(0).contains(fake.toString()), r::toString);
         assertTrue(r.err().contains("1 of 2 inputs failed"), r::toString);
-        assertEquals(List.of("x.explain.json", "x.guided-backprop.npy", "x.logits.npy"), TestData.contents(out));
+        assertEquals(List.of(".backlight-run.json", "x.explain.json", "x.guided-backprop.npy", "x.logits.npy"), TestData.contents(out));
     }
 
     @Test

@@ -27,7 +27,7 @@ class ExplainImageTest {
                 lion.toString());
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-        assertEquals(List.of("lion.explain.json", "lion.guided-backprop.gray.png", "lion.guided-backprop.heatmap.png",
+        assertEquals(List.of(".backlight-run.json", "lion.explain.json", "lion.guided-backprop.gray.png", "lion.guided-backprop.heatmap.png",
                 "lion.guided-backprop.overlay.png"), TestData.contents(out));
 
         List<String> lines = r.out().lines().toList();

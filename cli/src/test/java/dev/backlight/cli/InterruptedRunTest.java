@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,7 +57,7 @@ class InterruptedRunTest {
         Cli.Result whole = Cli.run(arguments(reference, inputs).toArray(String[]::new));
         assertEquals(ExitCodes.OK, whole.exitCode(), whole::toString);
         List<String> expected = files(reference);
-        assertEquals(4 + 3 * ARRAYS, expected.size(), expected::toString);
+        assertEquals(1 + 4 + 3 * ARRAYS, expected.size(), "the run record, the image's 4 files, 3 per array: " + expected);
 
         Path stderr = dir.resolve("stderr.txt");
         Process child = start(arguments(out, inputs), stderr);
@@ -75,7 +76,8 @@ class InterruptedRunTest {
             child.destroyForcibly();
         }
 
-        List<String> left = files(out);
+        List<String> left = new ArrayList<>(files(out));
+        assertTrue(left.remove(".backlight-run.json"), "the run's settings are recorded: " + left);
         for (String name : left) {
             assertFalse(name.startsWith(".") || name.contains("/.") || name.endsWith(".tmp"), "a temporary file: " + name);
             assertComplete(out.resolve(name));
@@ -94,25 +96,35 @@ class InterruptedRunTest {
 
     /**
      * SIGKILL runs no shutdown hook and can leave a hidden temporary file per output being written;
-     * the next run deletes those of the outputs it writes, and nothing else.
+     * the next run deletes those in the folders it writes (it holds the folder's lock, so no live
+     * run is writing them), and nothing else: not other hidden files, not temporary files in
+     * folders it does not write, not one newer than its lock.
      */
     @Test
     void aRunDeletesTheTemporaryFilesAKilledRunLeftBesideItsOutputs() throws IOException {
-        Path array = Files.createDirectories(dir.resolve("in")).resolve("x.npy");
-        Npy.write(array, TestData.gaussian(Shape.of(1, 3, 32, 32), 3));
+        Path in = Files.createDirectories(dir.resolve("in/sub"));
+        Npy.write(in.resolve("x.npy"), TestData.gaussian(Shape.of(1, 3, 32, 32), 3));
         Path out = Files.createDirectories(dir.resolve("out"));
-        for (String name : new String[] {".x.logits.npy.7f3a9c.tmp", ".x.explain.json.1.tmp", ".y.logits.npy.5.tmp",
-                ".notes.txt.tmp", "x.keep.tmp"}) {
+        Files.createDirectories(out.resolve("sub"));
+        Files.createDirectories(out.resolve("elsewhere"));
+        FileTime killed = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        for (String name : new String[] {".backlight-7f3a9c0000000001.tmp", "sub/.backlight-00000000000000aa.tmp",
+                "elsewhere/.backlight-00000000000000bb.tmp", ".notes.txt.tmp", "x.keep.tmp", ".x.logits.npy.7f3a9c.tmp"}) {
             Files.writeString(out.resolve(name), "half");
+            Files.setLastModifiedTime(out.resolve(name), killed);
         }
+        Files.writeString(out.resolve("sub/.backlight-00000000000000cc.tmp"), "written after the lock was taken");
+        Files.setLastModifiedTime(out.resolve("sub/.backlight-00000000000000cc.tmp"),
+                FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
 
         Cli.Result r = Cli.run("explain", "--weights", "random", "--model", "densenet121", "--resume", "--out",
-                out.toString(), array.toString());
+                out.toString(), in.getParent().toString() + "/**.npy");
 
         assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
         assertTrue(r.err().contains("deleted 2 temporary files in " + out), r::toString);
-        assertEquals(List.of(".notes.txt.tmp", ".y.logits.npy.5.tmp", "x.explain.json", "x.guided-backprop.npy",
-                "x.keep.tmp", "x.logits.npy"), files(out));
+        assertEquals(List.of(".backlight-run.json", ".notes.txt.tmp", ".x.logits.npy.7f3a9c.tmp",
+                "elsewhere/.backlight-00000000000000bb.tmp", "sub/.backlight-00000000000000cc.tmp", "sub/x.explain.json",
+                "sub/x.guided-backprop.npy", "sub/x.logits.npy", "x.keep.tmp"), files(out));
     }
 
     /** One small PNG photo stand-in and {@value #ARRAYS} seeded arrays; the arguments naming them. */

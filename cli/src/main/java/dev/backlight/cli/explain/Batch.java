@@ -1,41 +1,33 @@
 package dev.backlight.cli.explain;
 
-import dev.backlight.api.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Inputs that run through the network together: up to {@code --batch-size} images (all 224×224
- * after preprocessing), or the whole of one {@code .npy} array.
- *
- * @param inputs the loaded inputs, in batch order
- * @param names their output names, parallel to {@code inputs}
- * @param pixels their images concatenated, {@code [N, 3, H, W]}
+ * How the inputs of a run are grouped: images in input order, {@code --batch-size} at a time (all
+ * are 224×224 after preprocessing), then each {@code .npy} array on its own (split into {@code
+ * --batch-size} images when it runs, see {@link BatchRunner}).
  */
-record Batch(List<InputFile> inputs, List<OutputNames> names, Tensor pixels) {
-    Batch {
-        inputs = List.copyOf(inputs);
-        names = List.copyOf(names);
+final class Batch {
+    private Batch() {
     }
 
     /**
-     * An input to explain, not read yet, with its output names.
+     * An input to explain, not read yet, and how its outputs are named. The names are made again
+     * each time they are asked for rather than kept: a run over 100,000 inputs would otherwise hold
+     * a dozen strings for each of them from start to end.
      *
      * @param spec the file
-     * @param names its outputs
+     * @param naming how the run names outputs
      */
-    record Planned(InputSpec spec, OutputNames names) {
+    record Planned(InputSpec spec, OutputNames.Naming naming) {
+        /** Its output names. */
+        OutputNames names() {
+            return naming.of(spec);
+        }
     }
 
-    /** The number of images. */
-    int count() {
-        return pixels.shape().dim(0);
-    }
-
-    /**
-     * Groups the inputs: images in input order, {@code maxImages} at a time, then each array on its
-     * own (an array is one batch, whatever its size).
-     */
+    /** Groups the inputs: images in input order, {@code maxImages} at a time, then each array on its own. */
     static List<List<Planned>> plan(List<Planned> inputs, int maxImages) {
         List<List<Planned>> groups = new ArrayList<>();
         List<Planned> images = new ArrayList<>();
@@ -57,12 +49,5 @@ record Batch(List<InputFile> inputs, List<OutputNames> names, Tensor pixels) {
             }
         }
         return groups;
-    }
-
-    /** The loaded inputs of one group as a batch; {@code inputs} must not be empty. */
-    static Batch of(List<InputFile> inputs, List<OutputNames> names) {
-        List<Tensor> parts = new ArrayList<>(inputs.size());
-        inputs.forEach(input -> parts.add(input.pixels()));
-        return new Batch(inputs, names, parts.size() == 1 ? parts.get(0) : Tensor.concat(parts));
     }
 }

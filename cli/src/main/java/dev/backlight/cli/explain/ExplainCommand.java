@@ -60,7 +60,8 @@ import picocli.CommandLine.Spec;
                 + " DIR/x.<method>.npy, the raw maps.",
             "Folders are searched for images recursively; their outputs keep the sub-folders. With --top-k K > 1 each"
                 + " map file gets .top<r> after the method. Every input also gets DIR/<stem>.explain.json.",
-            "A bad input is skipped and named at the end (exit code 1); the others complete.",
+            "A bad input is skipped and named at the end (exit code 1); the others complete. Two runs cannot write into"
+                + " one --out at once: the second is refused.",
             ""})
 public final class ExplainCommand implements Callable<Integer> {
     private static final String WEIGHTS_HELP = "pass --weights FILE.safetensors (a torchvision DenseNet state dict, such as"
@@ -188,7 +189,7 @@ public final class ExplainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        InputExpander.Expansion expansion = InputExpander.expand(inputs);
+        InputExpander.Expansion expansion = InputExpander.expand(inputs, out);
         List<Batch.Planned> planned = plan(expansion.inputs(), attributionMethod.id(), classes.perImage(), renders);
         OutputDirectory.check(out);
         BackendSelection selection = Backends.select(backend, attributionMethod.rules());
@@ -200,7 +201,7 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         return new ExplainPlan(weightsSource, config, attributionMethod, classes, selection, backendOptions, out, planned,
                 expansion.failures(), style, renders, runOptions, renderOptions.fullSize(), renderOptions.grid(),
-                background, pixelLimit, labels, preprocess);
+                background, pixelLimit, methodOptions.given(), labels, preprocess);
     }
 
     /** The {@code --max-pixels} limit, else the library's default (its system property, else 100 megapixels). */
@@ -274,15 +275,17 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private List<Batch.Planned> plan(List<InputSpec> found, String methodId, int ranks, Set<PictureKind> renders) {
-        List<OutputNames> names;
         try {
-            names = OutputNames.planAll(found, methodId, ranks, renders, runOptions.saveRaw(), renderOptions.fullSize(), out);
+            // Checked here; the names are made again from the input when needed, not kept.
+            OutputNames.planAll(found, methodId, ranks, renders, runOptions.saveRaw(), renderOptions.fullSize(), out);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        OutputNames.Naming naming = new OutputNames.Naming(methodId, ranks, renders, runOptions.saveRaw(),
+                renderOptions.fullSize());
         List<Batch.Planned> planned = new ArrayList<>(found.size());
-        for (int i = 0; i < found.size(); i++) {
-            planned.add(new Batch.Planned(found.get(i), names.get(i)));
+        for (InputSpec spec : found) {
+            planned.add(new Batch.Planned(spec, naming));
         }
         return planned;
     }

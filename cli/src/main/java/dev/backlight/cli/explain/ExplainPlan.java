@@ -10,6 +10,7 @@ import dev.backlight.render.MapStyle;
 import dev.backlight.render.PictureKind;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -33,13 +34,15 @@ import java.util.Set;
  * @param grid whether a contact sheet is written
  * @param background the colour under transparent pixels, {@code 0xRRGGBB}
  * @param maxPixels the most pixels an image may declare ({@code --max-pixels})
+ * @param methodOptions the method's options as given, by name ({@code samples=20})
  * @param labels the labels file ({@code --labels}), or null
  * @param preprocess the preprocessing's name ({@code --preprocess})
  */
 record ExplainPlan(WeightsSource weights, DenseNetConfig config, AttributionMethod method, Target target,
                    BackendSelection backend, BackendOptions backendOptions, Path out, List<Batch.Planned> inputs,
                    List<InputFailure> failures, MapStyle style, Set<PictureKind> renders, RunOptions run,
-                   boolean fullSize, boolean grid, int background, long maxPixels, Path labels, String preprocess) {
+                   boolean fullSize, boolean grid, int background, long maxPixels, Map<String, String> methodOptions,
+                   Path labels, String preprocess) {
     ExplainPlan {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(config, "config");
@@ -52,6 +55,7 @@ record ExplainPlan(WeightsSource weights, DenseNetConfig config, AttributionMeth
         Objects.requireNonNull(style, "style");
         renders = Set.copyOf(renders);
         Objects.requireNonNull(run, "run");
+        methodOptions = Map.copyOf(methodOptions);
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
         }

@@ -3,13 +3,17 @@ package dev.backlight.cli.explain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Turns the {@code INPUT} arguments of {@code explain} into input files: a file is itself; a
@@ -17,7 +21,9 @@ import java.util.stream.Stream;
  * skipped); an argument with glob characters ({@code * ? [ {}) that is not an existing file is
  * matched against the files under its longest literal folder (for shells that pass patterns
  * through; {@code **} crosses folders). Files found under a directory or glob base keep their
- * sub-folder below {@code --out}. Found files are sorted by path for a stable order.
+ * sub-folder below {@code --out}. Found files are sorted by path for a stable order. The {@code
+ * --out} folder is never searched: when it lies inside an input folder, its outputs are not
+ * inputs of the next run.
  *
  * <p>Problems that concern one argument (a file of unknown kind, a glob or directory with no
  * image) become {@link InputFailure}s, not exceptions.
@@ -41,20 +47,25 @@ final class InputExpander {
     private InputExpander() {
     }
 
-    /** Expands every argument, in order. */
-    static Expansion expand(List<Path> arguments) {
+    /**
+     * Expands every argument, in order.
+     *
+     * @param out the output folder, left out of every search
+     */
+    static Expansion expand(List<Path> arguments, Path out) {
+        Path skipped = out.toAbsolutePath().normalize();
         List<InputSpec> inputs = new ArrayList<>();
         List<InputFailure> failures = new ArrayList<>();
         for (Path argument : arguments) {
             if (Files.isDirectory(argument)) {
-                List<Path> images = walk(argument, Integer.MAX_VALUE, path -> isImage(path));
+                List<Path> images = walk(argument, Integer.MAX_VALUE, path -> isImage(path), skipped);
                 if (images.isEmpty()) {
                     failures.add(new InputFailure(argument, "the directory " + argument + " holds no image ("
                             + String.join(", ", InputFile.Kind.IMAGE_EXTENSIONS.stream().sorted().toList()) + ")", null));
                 }
                 images.forEach(image -> inputs.add(found(image, argument)));
             } else if (!Files.exists(argument) && isGlob(argument.toString())) {
-                expandGlob(argument.toString(), inputs, failures);
+                expandGlob(argument.toString(), inputs, failures, skipped);
             } else {
                 InputFile.Kind kind = InputFile.Kind.ofOrNull(argument);
                 if (kind == null) {
@@ -67,7 +78,7 @@ final class InputExpander {
         return new Expansion(inputs, failures);
     }
 
-    private static void expandGlob(String pattern, List<InputSpec> inputs, List<InputFailure> failures) {
+    private static void expandGlob(String pattern, List<InputSpec> inputs, List<InputFailure> failures, Path skipped) {
         Path literal = literalPrefix(pattern);
         String rest = literal.toString().isEmpty() ? pattern : pattern.substring(literal.toString().length());
         rest = rest.replaceFirst("^[/\\\\]+", "");
@@ -76,7 +87,8 @@ final class InputExpander {
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + rest);
         Path walkFrom = base.toString().isEmpty() ? Path.of(".") : base;
         List<Path> matches = Files.isDirectory(walkFrom)
-                ? walk(walkFrom, depth, path -> matcher.matches(walkFrom.relativize(path)) && InputFile.Kind.ofOrNull(path) != null)
+                ? walk(walkFrom, depth, path -> matcher.matches(walkFrom.relativize(path)) && InputFile.Kind.ofOrNull(path) != null,
+                        skipped)
                 : List.of();
         if (matches.isEmpty()) {
             failures.add(new InputFailure(Path.of(pattern), "no image or .npy file matches " + pattern, null));
@@ -107,16 +119,35 @@ final class InputExpander {
         return new InputSpec(file, folder == null ? Path.of("") : folder, InputFile.Kind.ofOrNull(file));
     }
 
-    private static List<Path> walk(Path root, int depth, java.util.function.Predicate<Path> keep) {
-        try (Stream<Path> files = Files.walk(root, depth)) {
-            return files.filter(p -> !hidden(root, p))
-                    .filter(Files::isRegularFile)
-                    .filter(keep)
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
+    /**
+     * The regular files below {@code root} (symbolic links to files included, linked folders not
+     * entered) that {@code keep} accepts, sorted; hidden files and folders and the folder {@code
+     * skipped} (absolute, normalised) are left out, the folders without being entered.
+     */
+    private static List<Path> walk(Path root, int depth, java.util.function.Predicate<Path> keep, Path skipped) {
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), depth, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    boolean out = dir.toAbsolutePath().normalize().equals(skipped);
+                    return out || (!dir.equals(root) && hidden(root, dir)) ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (!hidden(root, file) && Files.isRegularFile(file) && keep.test(file)) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
         }
+        found.sort(Comparator.comparing(Path::toString));
+        return found;
     }
 
     /** Whether a name below {@code root} on the way to {@code path} starts with a dot. */

@@ -61,6 +61,27 @@ record OutputNames(String logits, List<RankFiles> ranks, String report) {
     }
 
     /**
+     * How a run names outputs: what {@link #of(InputSpec, String, int, Set, boolean, boolean)} needs
+     * besides the input.
+     *
+     * @param method the method's id
+     * @param ranks the maps per image
+     * @param renders the pictures drawn of an image's maps
+     * @param saveRaw whether an image's raw maps are written too
+     * @param fullSize whether an image's pictures are also placed on the whole source
+     */
+    record Naming(String method, int ranks, Set<PictureKind> renders, boolean saveRaw, boolean fullSize) {
+        Naming {
+            renders = Set.copyOf(renders);
+        }
+
+        /** The names of {@code input}'s outputs. */
+        OutputNames of(InputSpec input) {
+            return OutputNames.of(input, method, ranks, renders, saveRaw, fullSize);
+        }
+    }
+
+    /**
      * The names for one input.
      *
      * @param renders the pictures drawn of an image's maps

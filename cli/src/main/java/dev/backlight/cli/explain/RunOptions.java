@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code explain} options that shape a run over many inputs: {@code --batch-size}, {@code
- * --resume}, {@code --save-raw}, {@code --report} and {@code --progress}.
+ * --resume} (and {@code --resume-anyway}), {@code --save-raw}, {@code --report} and {@code --progress}.
  */
 public final class RunOptions {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "0",
@@ -15,8 +15,13 @@ public final class RunOptions {
     private int batchSize;
 
     @Option(names = "--resume",
-            description = "Skip inputs whose outputs all exist already in --out (to continue an interrupted run).")
+            description = "Skip inputs whose outputs all exist already in --out (to continue an interrupted run). Refused"
+                    + " when --out was written with other settings (model, weights, method, options, drawing).")
     private boolean resume;
+
+    @Option(names = "--resume-anyway",
+            description = "As --resume, even when --out was written with other settings: the outputs then mix them.")
+    private boolean resumeAnyway;
 
     @Option(names = "--save-raw",
             description = "Also write each image's raw map as float32 .npy [1, 3, 224, 224] (arrays always get theirs).")
@@ -39,7 +44,12 @@ public final class RunOptions {
 
     /** Whether inputs with complete outputs are skipped. */
     boolean resume() {
-        return resume;
+        return resume || resumeAnyway;
+    }
+
+    /** Whether they are skipped even when the folder was written with other settings. */
+    boolean resumeAnyway() {
+        return resumeAnyway;
     }
 
     /** Whether images get raw {@code .npy} maps. */

@@ -31,7 +31,7 @@ class InputExpanderTest {
         touch("a/.cache/hidden.jpg");
         touch("a/b/.hidden.jpg");
 
-        InputExpander.Expansion e = InputExpander.expand(List.of(dir.resolve("a")));
+        InputExpander.Expansion e = InputExpander.expand(List.of(dir.resolve("a")), dir.resolve("out"));
 
         assertEquals(List.of(), e.failures());
         assertEquals(List.of("b/c/x.webp", "b/y.PNG", "z.jpg"),
@@ -45,8 +45,8 @@ class InputExpanderTest {
         touch("p/two.png");
         touch("p/deep/three.jpg");
 
-        InputExpander.Expansion flat = InputExpander.expand(List.of(Path.of(dir + "/p/*.jpg")));
-        InputExpander.Expansion deep = InputExpander.expand(List.of(Path.of(dir + "/p/**.jpg")));
+        InputExpander.Expansion flat = InputExpander.expand(List.of(Path.of(dir + "/p/*.jpg")), dir.resolve("out"));
+        InputExpander.Expansion deep = InputExpander.expand(List.of(Path.of(dir + "/p/**.jpg")), dir.resolve("out"));
 
         assertEquals(List.of(dir.resolve("p/one.jpg")), flat.inputs().stream().map(InputSpec::path).toList());
         assertEquals(List.of(dir.resolve("p/deep/three.jpg"), dir.resolve("p/one.jpg")),
@@ -60,7 +60,7 @@ class InputExpanderTest {
         Path text = touch("readme.txt");
         Path empty = Files.createDirectories(dir.resolve("empty"));
 
-        InputExpander.Expansion e = InputExpander.expand(List.of(photo, text, empty, dir.resolve("missing.png")));
+        InputExpander.Expansion e = InputExpander.expand(List.of(photo, text, empty, dir.resolve("missing.png")), dir.resolve("out"));
 
         assertEquals(List.of(photo, dir.resolve("missing.png")), e.inputs().stream().map(InputSpec::path).toList());
         assertEquals(Path.of(""), e.inputs().get(0).outputFolder());

@@ -49,7 +49,7 @@ class OutputPathsTest {
 
     /** The planned output names of the arguments, each checked to lie inside {@code out}. */
     private static List<String> planned(Path out, Path... arguments) {
-        InputExpander.Expansion e = InputExpander.expand(List.of(arguments));
+        InputExpander.Expansion e = InputExpander.expand(List.of(arguments), out);
         assertEquals(List.of(), e.failures());
         List<OutputNames> names = OutputNames.planAll(e.inputs(), METHOD, 1, Set.of(PictureKind.GRAY), false, false, out);
         List<String> all = new ArrayList<>();
@@ -161,7 +161,7 @@ class OutputPathsTest {
         }
         List<String> relative = written.stream().map(f -> out.relativize(f).toString()).sorted().toList();
         assertEquals(List.of("-dash.explain.json", "-dash.guided-backprop.npy", "-dash.logits.npy",
-                "-lead.explain.json", "-lead.guided-backprop.npy", "-lead.logits.npy",
+                "-lead.explain.json", "-lead.guided-backprop.npy", "-lead.logits.npy", ".backlight-run.json",
                 "link.explain.json", "link.guided-backprop.npy", "link.logits.npy",
                 "up/y.explain.json", "up/y.guided-backprop.npy", "up/y.logits.npy",
                 "up\\..\\..\\..\\escaped/x.explain.json", "up\\..\\..\\..\\escaped/x.guided-backprop.npy",

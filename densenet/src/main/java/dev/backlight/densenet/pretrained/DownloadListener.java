@@ -15,6 +15,17 @@ public interface DownloadListener {
      */
     void started(String what, long totalBytes);
 
+    /**
+     * The download waits before it starts: another process holds the cache's lock (it is downloading
+     * the same or other weights). Called at most once per download, before {@link #started}; nothing
+     * by default.
+     *
+     * @param what what is waited for, such as {@code densenet201 weights}
+     * @param reason why, naming the cache folder
+     */
+    default void waiting(String what, String reason) {
+    }
+
     /** {@code bytes} more bytes arrived. */
     void transferred(long bytes);
 

@@ -22,7 +22,11 @@ public final class WeightsServer implements AutoCloseable {
         /** The full Content-Length, but only half the bytes, then the connection is closed. */
         HALF_THEN_CLOSE,
         /** 404 Not Found. */
-        NOT_FOUND
+        NOT_FOUND,
+        /** The whole file in chunked transfer encoding, without a Content-Length. */
+        CHUNKED,
+        /** The whole file with its Content-Length, in pieces over about a second. */
+        SLOW
     }
 
     private final HttpServer server;
@@ -61,6 +65,25 @@ public final class WeightsServer implements AutoCloseable {
                     exchange.sendResponseHeaders(200, content.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(content);
+                    }
+                }
+                case CHUNKED -> {
+                    exchange.sendResponseHeaders(200, 0);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(content);
+                    }
+                }
+                case SLOW -> {
+                    exchange.sendResponseHeaders(200, content.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        int piece = content.length / 10 + 1;
+                        for (int from = 0; from < content.length; from += piece) {
+                            out.write(content, from, Math.min(piece, content.length - from));
+                            out.flush();
+                            Thread.sleep(100);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
                 case HALF_THEN_CLOSE -> {

@@ -11,10 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,13 +25,22 @@ import java.util.regex.Pattern;
  * deletes the file never runs. A shutdown hook that calls {@link #abandonWrites()} prevents that:
  * every temporary file still being written is deleted and no new one is created afterwards.
  *
+ * <p>Temporary files are named {@code .backlight-<16 hex digits>.tmp} (28 bytes), whatever the
+ * target is called: a name derived from the target's would exceed the file system's limit on a
+ * name (255 bytes on most) for targets whose own name is within it. {@link #isTemporary} recognises
+ * them; which target one belonged to cannot be told from its name, so a program that deletes the
+ * leftovers of a killed process must know that no live process writes in that folder (Backlight's
+ * command line holds a lock on its output folder for that).
+ *
  * <p>Safe to call from several threads, though two writers of the same target race (the last
  * rename wins).
  */
 public final class AtomicFiles {
     private static final int NAME_ATTEMPTS = 16;
-    /** The name of a temporary file: {@code .<target's name>.<random hex>.tmp}. */
-    private static final Pattern TEMPORARY_NAME = Pattern.compile("\\.(.+)\\.[0-9a-f]{1,16}\\.tmp");
+    /** What every temporary file's name starts with. */
+    public static final String TEMPORARY_PREFIX = ".backlight-";
+    /** The name of a temporary file: {@code .backlight-<16 hex>.tmp}, short whatever the target's name. */
+    private static final Pattern TEMPORARY_NAME = Pattern.compile("\\.backlight-[0-9a-f]{16}\\.tmp");
 
     /** The temporary files of the writes in progress; guarded by itself, as is {@link #abandoned}. */
     private static final Set<Path> IN_FLIGHT = new HashSet<>();
@@ -112,14 +119,13 @@ public final class AtomicFiles {
     }
 
     /**
-     * The name of the target that a file called {@code fileName} was the temporary file of, if it is
-     * one ({@code .photo.png.1f3a9c.tmp} belongs to {@code photo.png}). Such a file is left only when
-     * the process was killed outright (SIGKILL, a power cut), so that no shutdown hook ran; a later
-     * run may delete those of the targets it writes.
+     * Whether a file called {@code fileName} is the temporary file of a write ({@code
+     * .backlight-1f3a9c07d2e4b5a6.tmp}). Such a file outlives its write only when the process was
+     * killed outright (SIGKILL, a power cut), so that no shutdown hook ran; which target it was
+     * for cannot be told from its name.
      */
-    public static Optional<String> targetOf(String fileName) {
-        Matcher m = TEMPORARY_NAME.matcher(fileName);
-        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    public static boolean isTemporary(String fileName) {
+        return TEMPORARY_NAME.matcher(fileName).matches();
     }
 
     /** Undoes {@link #abandonWrites()}; for tests of this class only. */
@@ -133,10 +139,9 @@ public final class AtomicFiles {
     // make the final file readable by its owner only.
     private static Path createTemporary(Path target) throws IOException {
         Path directory = target.getParent();
-        String hidden = "." + target.getFileName() + ".";
         for (int attempt = 1; ; attempt++) {
-            String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-            Path candidate = directory.resolve(hidden + suffix + ".tmp");
+            String random = String.format("%016x", ThreadLocalRandom.current().nextLong());
+            Path candidate = directory.resolve(TEMPORARY_PREFIX + random + ".tmp");
             // Created and registered under the lock, so that abandonWrites() sees every file it must delete.
             synchronized (IN_FLIGHT) {
                 if (abandoned) {
