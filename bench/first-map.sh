@@ -30,6 +30,10 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "where Backlight's time goes (seconds; FirstMapPhases with the launcher's JVM options and class path):"
 classpath="cli/target/backlight/lib/*:bench/target/classes"
-for r in 1 2 3; do
-  java --add-modules jdk.incubator.vector -cp "$classpath" dev.backlight.bench.FirstMapPhases "$PHOTO" "$work/p$r.png" 2>/dev/null
+for warm in false true; do
+  echo "JIT warm-up (the backend property cpu.warmup, which backlight explain sets): $warm"
+  for r in 1 2 3; do
+    java --add-modules jdk.incubator.vector -Dbacklight.bench.warmup=$warm -cp "$classpath" \
+        dev.backlight.bench.FirstMapPhases "$PHOTO" "$work/p$r.png" 2>/dev/null
+  done
 done

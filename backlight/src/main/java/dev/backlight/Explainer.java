@@ -276,15 +276,20 @@ public final class Explainer implements AutoCloseable {
         if (s.rank() != 4 || s.dim(1) != 3 || s.dim(2) < 32 || s.dim(3) < 32) {
             throw new IllegalArgumentException("a batch of normalised images is [N, 3, H, W] with H, W >= 32, got " + s);
         }
-        ModelPool pool = pools.computeIfAbsent(List.of(s.dim(2), s.dim(3)), size -> {
+        return pool(s.dim(2), s.dim(3)).attribute(method, batch, target);
+    }
+
+    /** The pool of models for {@code height}×{@code width} inputs, made on first use (its models compile lazily). */
+    private ModelPool pool(int height, int width) {
+        return pools.computeIfAbsent(List.of(height, width), size -> {
             requireOpen();
             LOG.log(System.Logger.Level.DEBUG, "compiling {0} for {1}x{2} input on {3}", model.name(), size.get(0),
                     size.get(1), backend.name());
             return new ModelPool(backend, DenseNet.build(model, size.get(0), size.get(1)), weights, compileOptions,
                     parallelModels);
         });
-        return pool.attribute(method, batch, target);
     }
+
 
     // ---- preparing ----
 
@@ -692,9 +697,11 @@ public final class Explainer implements AutoCloseable {
                     : MethodConfig.configure(methodId, methodOptions,
                     DenseNet.build(config, preprocessor.crop(), preprocessor.crop()));
             BackendSelection selection = Backends.select(backend, method.rules());
-            WeightsSource.Loaded loaded = weights.load(config, downloadListener);
+            // The backend first: a backend that starts work of its own (the CPU backend's JIT warm-up)
+            // does it while the weights are read.
             Backend created = selection.create(backendOptions.build());
             try {
+                WeightsSource.Loaded loaded = weights.load(config, downloadListener);
                 LOG.log(System.Logger.Level.DEBUG, "explainer: {0} with weights {1}, method {2}, backend {3} ({4})",
                         loaded.model().name(), weights.description(), method.id(), created.name(), selection.how());
                 if (labels != null) {

@@ -32,8 +32,9 @@ import java.util.Map;
  * ({@code backlight explain --weights random photo.jpg}) made one by one with the library's lower
  * layers and timed: JVM start (uptime when {@code main} runs), decoding and preprocessing, weights,
  * backend and compile, the first attribution (which includes the JIT's work on the kernels), a second
- * one (warm, for comparison), and writing the overlay PNG. Not a test; {@code bench/first-map.sh}
- * runs it beside the quick start and PyTorch's one-shot script.
+ * one (warm, for comparison), and writing the overlay PNG. {@code -Dbacklight.bench.warmup=true}
+ * turns on the CPU backend's JIT warm-up as {@code backlight explain} does. Not a test;
+ * {@code bench/first-map.sh} runs it beside the quick start and PyTorch's one-shot script.
  *
  * <p>Usage: {@code FirstMapPhases PHOTO OUT.png [WEIGHTS]} (WEIGHTS as {@code --weights}; default random).
  */
@@ -52,10 +53,15 @@ public final class FirstMapPhases {
         Tensor input = pre.normalise(crop);
         double decode = lap(t);
         t = System.nanoTime();
+        // As the facade does: the backend first (with the CLI's JIT warm-up when asked), then the weights.
+        String warmUp = System.getProperty("backlight.bench.warmup", "false");
+        Backend backend = Backends.select("cpu").create(BackendOptions.builder().property("cpu.warmup", warmUp).build());
+        double backendTime = lap(t);
+        t = System.nanoTime();
         DenseNetConfig config = DenseNetConfig.DENSENET201;
         WeightsSource.Loaded loaded = WeightsSource.parse(args.length > 2 ? args[2] : "random").load(config, DownloadListener.none());
         Weights weights = loaded.weights();
-        double weightsTime = lap(t);
+        double weightsTime = lap(t) + backendTime;
         t = System.nanoTime();
         Graph graph = DenseNet.build(loaded.model(), 224, 224);
         AttributionMethod method = AttributionMethods.byId("guided-backprop");
@@ -63,8 +69,7 @@ public final class FirstMapPhases {
         double first;
         double second;
         double write;
-        try (Backend backend = Backends.select("cpu").create(BackendOptions.defaults());
-             CompiledModel model = backend.compile(graph, weights)) {
+        try (backend; CompiledModel model = backend.compile(graph, weights)) {
             compile = lap(t);
             t = System.nanoTime();
             Attribution a = method.attribute(model, input, Target.top1());

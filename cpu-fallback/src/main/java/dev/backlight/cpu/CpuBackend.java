@@ -43,6 +43,11 @@ public final class CpuBackend implements Backend {
         return workers.threads();
     }
 
+    /** This backend's workers (the JIT warm-up tells its own passes from real work by them). */
+    Workers workers() {
+        return workers;
+    }
+
     /** The name prefix of this backend's worker threads; for tests that check none survives close. */
     String threadNamePrefix() {
         return workers.namePrefix();

@@ -7,10 +7,13 @@ import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.BackendProvider;
 import dev.backlight.api.backend.Precision;
 import dev.backlight.api.rule.ReluRule;
+import java.util.Map;
 
 /**
  * Provider of the pure-Java CPU backend: always available, lowest priority, runs every rule
- * (built-in and custom).
+ * (built-in and custom). Backend properties: {@code cpu.warmup} ({@code true} or {@code false}, the
+ * default): start compiling the kernels on a spare thread as the backend is created, which shortens a
+ * one-shot command's first attribution (see the README's performance notes).
  */
 public final class CpuBackendProvider implements BackendProvider {
     /** The backend's name. */
@@ -43,6 +46,23 @@ public final class CpuBackendProvider implements BackendProvider {
             throw new BackendUnavailableException("the cpu backend computes in fp32 only, and " + options.precision().id()
                     + " was asked for; ask for fp32, or for a backend that has " + options.precision().id() + " (cuda)");
         }
-        return new CpuBackend(options.effectiveThreads());
+        boolean warmUp = false;
+        for (Map.Entry<String, String> property : options.properties().entrySet()) {
+            if (property.getKey().equals(JitWarmUp.PROPERTY)) {
+                if (!property.getValue().equals("true") && !property.getValue().equals("false")) {
+                    throw new IllegalArgumentException("backend property " + JitWarmUp.PROPERTY + " is '" + property.getValue()
+                            + "'; give true or false");
+                }
+                warmUp = property.getValue().equals("true");
+            } else if (property.getKey().startsWith(NAME + ".")) {
+                throw new IllegalArgumentException("unknown cpu backend property '" + property.getKey() + "'; the cpu backend"
+                        + " knows " + JitWarmUp.PROPERTY);
+            }
+        }
+        CpuBackend backend = new CpuBackend(options.effectiveThreads());
+        if (warmUp) {
+            JitWarmUp.start();
+        }
+        return backend;
     }
 }

@@ -51,6 +51,7 @@ final class CpuModel implements CompiledModel {
     public Tensor forward(Tensor input) {
         guard.enter("forward");
         try {
+            JitWarmUp.realWorkStarted(workers);
             return runForward(input);
         } finally {
             guard.exit();

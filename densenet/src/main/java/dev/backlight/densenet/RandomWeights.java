@@ -5,6 +5,7 @@ import dev.backlight.api.Weights;
 import dev.backlight.api.graph.Graph;
 import dev.backlight.api.graph.Parameter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -22,36 +23,45 @@ public final class RandomWeights {
     private RandomWeights() {
     }
 
-    /** Generates weights for every parameter of {@code graph}. */
+    /**
+     * Generates weights for every parameter of {@code graph}. Tensors are drawn in parallel (each from
+     * its own stream, so the values are those of a sequential draw).
+     */
     public static Weights generate(Graph graph, long seed) {
+        List<Parameter> parameters = graph.parameters();
+        List<Tensor> drawn = parameters.parallelStream().map(p -> draw(p, seed)).toList();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Parameter p : graph.parameters()) {
-            SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p.name().hashCode());
-            float[] v = new float[p.shape().size()];
-            switch (p.role()) {
-                case CONV_WEIGHT:
-                case LINEAR_WEIGHT: {
-                    int fanIn = v.length / p.shape().dim(0);
-                    double std = Math.sqrt(2.0 / fanIn);
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (gaussian(rnd) * std);
-                    }
-                    break;
-                }
-                case BN_WEIGHT:
-                case BN_RUNNING_VAR:
-                    fill(v, rnd, 0.5, 1.5);
-                    break;
-                case BN_BIAS:
-                case BN_RUNNING_MEAN:
-                    fill(v, rnd, -0.1, 0.1);
-                    break;
-                default:
-                    fill(v, rnd, -0.05, 0.05);
-            }
-            tensors.put(p.name(), Tensor.of(p.shape(), v));
+        for (int i = 0; i < parameters.size(); i++) {
+            tensors.put(parameters.get(i).name(), drawn.get(i));
         }
         return Weights.of(tensors, "random:" + seed);
+    }
+
+    private static Tensor draw(Parameter p, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p.name().hashCode());
+        float[] v = new float[p.shape().size()];
+        switch (p.role()) {
+            case CONV_WEIGHT:
+            case LINEAR_WEIGHT: {
+                int fanIn = v.length / p.shape().dim(0);
+                double std = Math.sqrt(2.0 / fanIn);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (gaussian(rnd) * std);
+                }
+                break;
+            }
+            case BN_WEIGHT:
+            case BN_RUNNING_VAR:
+                fill(v, rnd, 0.5, 1.5);
+                break;
+            case BN_BIAS:
+            case BN_RUNNING_MEAN:
+                fill(v, rnd, -0.1, 0.1);
+                break;
+            default:
+                fill(v, rnd, -0.05, 0.05);
+        }
+        return Tensor.of(p.shape(), v);
     }
 
     private static void fill(float[] v, SplittableRandom rnd, double lo, double hi) {

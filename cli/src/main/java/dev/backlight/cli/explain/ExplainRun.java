@@ -228,7 +228,9 @@ final class ExplainRun {
                 .weights(plan.weights())
                 .method(plan.method())
                 .backend(plan.backend().chosen().name())
-                .backendOptions(plan.backendOptions())
+                // A one-shot command: let the CPU backend compile its kernels while the weights are read.
+                .backendOptions(plan.backend().chosen().name().equals("cpu")
+                        ? plan.backendOptions().toBuilder().property("cpu.warmup", "true").build() : plan.backendOptions())
                 .style(plan.style())
                 .batchSize(plan.run().batchSize())
                 .maxPixels(plan.maxPixels())
