@@ -151,16 +151,30 @@ final class Fixtures {
         return cli;
     }
 
-    /** A file of the shared test data ({@code ../shared/data} beside the repository, or -Dbacklight.sharedData). */
+    /**
+     * A file of the repository's test data ({@code testdata/} at its root, found by walking up from
+     * this module; {@code -Dbacklight.testData} overrides it).
+     */
     static Path shared(String relative) {
-        String override = System.getProperty("backlight.sharedData");
-        Path root = override != null ? Path.of(override) : Path.of("..", "..", "shared", "data");
+        String override = System.getProperty("backlight.testData");
+        Path root = override != null ? Path.of(override) : findTestData();
         Path file = root.resolve(relative);
         if (!Files.isRegularFile(file)) {
-            fail("shared test file " + relative + " is missing from " + root.toAbsolutePath().normalize()
-                    + " (expected ../shared/data beside the repository, or -Dbacklight.sharedData=<folder>)");
+            fail("test data file " + relative + " is missing from " + root.toAbsolutePath().normalize()
+                    + " (the repository's testdata/ folder, or -Dbacklight.testData=<folder>)");
         }
         return file;
+    }
+
+    private static Path findTestData() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("testdata");
+            if (Files.isRegularFile(candidate.resolve("README.md"))) {
+                return candidate;
+            }
+        }
+        return start.resolve("testdata");
     }
 
     /** Every regular file below {@code folder}, relative, sorted. */
