@@ -7,6 +7,7 @@ import dev.backlight.api.Shape;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.Weights;
 import dev.backlight.api.backend.Backend;
+import dev.backlight.api.internal.Failures;
 import dev.backlight.api.backend.BackendOptions;
 import dev.backlight.api.backend.BackendSelection;
 import dev.backlight.api.backend.Backends;
@@ -412,14 +413,14 @@ public final class Explainer implements AutoCloseable {
             try {
                 pool.close();
             } catch (RuntimeException e) {
-                failure = add(failure, e);
+                failure = Failures.add(failure, e);
             }
         }
         pools.clear();
         try {
             backend.close();
         } catch (RuntimeException e) {
-            failure = add(failure, e);
+            failure = Failures.add(failure, e);
         }
         if (failure != null) {
             throw failure;
@@ -430,14 +431,6 @@ public final class Explainer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this Explainer is closed");
         }
-    }
-
-    private static RuntimeException add(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     /** The normalised input turned back into the picture it came from, rounded and clamped. */

@@ -1,5 +1,6 @@
 package dev.backlight.cuda;
 
+import dev.backlight.api.internal.Failures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,11 +137,7 @@ final class ConvolutionRunner implements AutoCloseable {
         try {
             library.close();
         } catch (RuntimeException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            first = Failures.add(first, e);
         }
         if (first != null) {
             throw first;

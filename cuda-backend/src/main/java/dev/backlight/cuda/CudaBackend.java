@@ -7,6 +7,7 @@ import dev.backlight.api.backend.CompileOptions;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.backend.DeviceMemoryReporter;
 import dev.backlight.api.graph.Graph;
+import dev.backlight.api.internal.Failures;
 import dev.backlight.api.internal.plan.GraphPlan;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -126,11 +127,7 @@ public final class CudaBackend implements Backend, DeviceMemoryReporter {
             try {
                 m.close();
             } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = Failures.add(first, e);
             }
         }
         synchronized (this) {
@@ -160,11 +157,7 @@ public final class CudaBackend implements Backend, DeviceMemoryReporter {
         try {
             source.close();
         } catch (RuntimeException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            first = Failures.add(first, e);
         }
         if (first != null) {
             throw first;

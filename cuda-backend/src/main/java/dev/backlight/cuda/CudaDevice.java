@@ -8,6 +8,7 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.backlight.api.internal.Failures;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
@@ -254,7 +255,7 @@ final class CudaDevice implements Device {
         try {
             convolutions.close();
         } catch (RuntimeException e) {
-            first = keep(first, e);
+            first = Failures.add(first, e);
         }
         int cublasStatus = JCublas2.cublasDestroy(cublas);
         int cudnnStatus = JCudnn.cudnnDestroy(cudnn);
@@ -264,19 +265,11 @@ final class CudaDevice implements Device {
             CudaStatus.cudnn(cudnnStatus, "cudnnDestroy");
             CudaStatus.driver(streamStatus, "cuStreamDestroy");
         } catch (RuntimeException e) {
-            first = keep(first, e);
+            first = Failures.add(first, e);
         }
         if (first != null) {
             throw first;
         }
-    }
-
-    private static RuntimeException keep(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     // ---- kernel launches ----

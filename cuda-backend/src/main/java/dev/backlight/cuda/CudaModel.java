@@ -3,6 +3,7 @@ package dev.backlight.cuda;
 import dev.backlight.api.BackendUnavailableException;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.internal.CallGuard;
+import dev.backlight.api.internal.Failures;
 import dev.backlight.api.internal.ModelChecks;
 import dev.backlight.api.backend.CompiledModel;
 import dev.backlight.api.graph.Graph;
@@ -526,11 +527,7 @@ final class CudaModel implements CompiledModel {
         try {
             device.close();
         } catch (RuntimeException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            first = Failures.add(first, e);
         }
         input = null;
         activations.clear();

@@ -4,6 +4,7 @@ import dev.backlight.api.BacklightException;
 import dev.backlight.api.Tensor;
 import dev.backlight.api.Weights;
 import dev.backlight.api.graph.Graph;
+import dev.backlight.api.internal.Failures;
 import dev.backlight.api.method.Attribution;
 import dev.backlight.api.method.AttributionMethod;
 import dev.backlight.api.method.Target;
@@ -230,11 +231,7 @@ public final class ModelPool implements AutoCloseable {
             try {
                 m.close();
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.add(failure, e);
             }
         }
         if (failure != null) {
